@@ -1,0 +1,54 @@
+// swift-tools-version: 6.2
+//
+// The Kimple SDK: the engine of a promotional-games platform (sweepstakes, instant win,
+// quizzes, contests) and the rules of its contract (licensing and billing, GDPR processor
+// duties, availability commitment). Foundation only: this package has no dependencies.
+
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .treatAllWarnings(as: .error)
+]
+
+let package = Package(
+    name: "kimple-sdk",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "KimpleCore", targets: ["KimpleCore"]),
+        .library(name: "KimpleGames", targets: ["KimpleGames"]),
+        .library(name: "KimpleContracts", targets: ["KimpleContracts"]),
+        .library(name: "KimplePrivacy", targets: ["KimplePrivacy"]),
+        .library(name: "KimpleAvailability", targets: ["KimpleAvailability"]),
+        .library(name: "KimpleTesting", targets: ["KimpleTesting"]),
+        .executable(name: "kimple-demo", targets: ["kimple-demo"]),
+        .executable(name: "kimple-bench", targets: ["kimple-bench"]),
+    ],
+    targets: [
+        .target(name: "KimpleCore", swiftSettings: strict),
+        .target(name: "KimplePrivacy", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .target(name: "KimpleGames", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .target(name: "KimpleContracts", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .target(
+            name: "KimpleAvailability", dependencies: ["KimpleCore", "KimpleGames"], swiftSettings: strict),
+        .target(name: "KimpleTesting", dependencies: ["KimpleCore"], swiftSettings: strict),
+
+        .executableTarget(
+            name: "kimple-demo",
+            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            path: "Examples/kimple-demo", swiftSettings: strict),
+        .executableTarget(
+            name: "kimple-bench",
+            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            path: "Examples/kimple-bench", swiftSettings: strict),
+
+        .testTarget(name: "KimpleCoreTests", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .testTarget(
+            name: "KimpleGamesTests", dependencies: ["KimpleGames", "KimplePrivacy"], swiftSettings: strict),
+        .testTarget(name: "KimpleContractsTests", dependencies: ["KimpleContracts"], swiftSettings: strict),
+        .testTarget(name: "KimplePrivacyTests", dependencies: ["KimplePrivacy"], swiftSettings: strict),
+        .testTarget(
+            name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability"], swiftSettings: strict),
+        .testTarget(name: "KimpleTestingTests", dependencies: ["KimpleTesting"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -41,7 +41,12 @@ let package = Package(
             dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
             path: "Examples/kimple-bench", swiftSettings: strict),
 
-        .testTarget(name: "KimpleCoreTests", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .executableTarget(
+            name: "kimple-crash-child", dependencies: ["KimpleCore"], path: "Tests/KimpleCrashChild",
+            swiftSettings: strict),
+        .testTarget(
+            name: "KimpleCoreTests", dependencies: ["KimpleCore", "KimpleTesting", "kimple-crash-child"],
+            swiftSettings: strict),
         .testTarget(
             name: "KimpleGamesTests", dependencies: ["KimpleGames", "KimplePrivacy"], swiftSettings: strict),
         .testTarget(name: "KimpleContractsTests", dependencies: ["KimpleContracts"], swiftSettings: strict),

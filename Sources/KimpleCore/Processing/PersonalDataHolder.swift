@@ -1,0 +1,95 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// How a data subject is found in the stores (P-3).
+public enum SubjectLocator: Sendable, Hashable, Codable {
+    /// By e-mail address (normalised by each holder the way it normalises on intake).
+    case email(String)
+    /// By phone number.
+    case phone(String)
+    /// By participant id.
+    case participant(ParticipantID)
+    /// By a key the host gave at intake.
+    case hostKey(String)
+}
+
+/// One record of personal data about a subject, as found by a ``PersonalDataHolder``.
+public struct PersonalDataRecord: Sendable, Hashable, Codable {
+    /// The holder that keeps it (`games.participations`...).
+    public var holder: String
+    /// The record's id within that holder.
+    public var recordID: String
+    /// When the record was created.
+    public var recordedAt: Date
+    /// The categories of data it holds.
+    public var categories: Set<DataCategory>
+    /// The data itself, by field name, for access and portability answers.
+    public var fields: [String: String]
+
+    public init(
+        holder: String, recordID: String, recordedAt: Date, categories: Set<DataCategory>, fields: [String: String]
+    ) {
+        self.holder = holder
+        self.recordID = recordID
+        self.recordedAt = recordedAt
+        self.categories = categories
+        self.fields = fields
+    }
+}
+
+/// What an erasure did in one holder: the proof's raw material (P-3, P-9, P-10).
+public struct ErasureOutcome: Sendable, Hashable, Codable {
+    /// The holder.
+    public var holder: String
+    /// Ids of the records erased (or pseudonymised).
+    public var recordIDs: [String]
+    /// Whether the records were removed (`true`) or pseudonymised in place (`false`).
+    public var removed: Bool
+    /// When the erasure was durable.
+    public var completedAt: Date
+
+    public init(holder: String, recordIDs: [String], removed: Bool, completedAt: Date) {
+        self.holder = holder
+        self.recordIDs = recordIDs
+        self.removed = removed
+        self.completedAt = completedAt
+    }
+}
+
+/// A store of one tenant that keeps personal data, reachable by the privacy module so
+/// that requests, retention and end-of-contract destruction reach every copy (P-3, P-9,
+/// P-10). Games' participation store, exports log and robot-event log conform.
+///
+/// Every call acts only on the holder's own tenant (K-1).
+public protocol PersonalDataHolder: Sendable {
+    /// Stable name used in proofs and certificates (`games.participations`).
+    var holderName: String { get }
+
+    /// Every record about `subject`.
+    func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord]
+
+    /// Erases every record about `subject`, for real (the bytes are gone from the store).
+    func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome
+
+    /// Replaces `field` with `value` in every record about `subject`; returns the ids changed.
+    func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String]
+
+    /// Erases or pseudonymises identifiable data recorded before `cutoff` (retention, P-9).
+    func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome
+
+    /// Erases every record (destruction at the end of the contract, P-9, P-10).
+    func eraseAll() async throws -> ErasureOutcome
+
+    /// The number of records held, for destruction certificates.
+    func recordCount() async throws -> Int
+}
+
+/// Told when a contract ends, so that what depends on the end date starts (the 45-day
+/// reversibility window of P-10). `KimpleContracts` calls it; `KimplePrivacy` implements it.
+public protocol ContractEndListener: Sendable {
+    /// The contract of `tenant` ended (or will end) at `effectiveEnd`.
+    func contractEnded(tenant: TenantID, contract: String, effectiveEnd: Date) async throws
+}

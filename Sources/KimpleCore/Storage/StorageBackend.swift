@@ -1,0 +1,55 @@
+/// The tag of store names.
+public enum StoreTag {}
+/// The name of one store of a tenant (`participations`, `operations`, `evidence`...).
+public typealias StoreName = Identifier<StoreTag>
+
+/// Where a tenant's stores live: the seam a host uses to plug its own persistence (K-6).
+///
+/// A backend hands out stores per tenant and name. Asking twice for the same tenant and
+/// name returns the same store (one handle per store in a process), so every service
+/// sees the same data and a file store's lock is taken once.
+///
+/// The SDK ships ``InMemoryStorage`` and ``FileStorage``.
+public protocol StorageBackend: Sendable {
+    /// The append-only log `name` of `tenant`, created empty on first use.
+    func recordLog(tenant: TenantID, name: StoreName) async throws -> any RecordLog
+
+    /// The document store `name` of `tenant`, created empty on first use.
+    func documentStore(tenant: TenantID, name: StoreName) async throws -> any DocumentStore
+
+    /// Every tenant that has at least one store. An explicit administration path: the
+    /// SDK's services never read across tenants (K-1).
+    func tenants() async throws -> [TenantID]
+}
+
+extension StorageBackend {
+    /// The handle through which everything of `tenant` is reached (K-1).
+    public func tenant(_ tenant: TenantID) -> TenantStorage {
+        TenantStorage(tenant: tenant, backend: self)
+    }
+}
+
+/// The stores of one tenant, and only them (K-1).
+///
+/// Services receive a `TenantStorage`, never a backend: holding one gives no path to
+/// another tenant's data.
+public struct TenantStorage: Sendable {
+    /// The tenant whose stores this handle reaches.
+    public let tenant: TenantID
+    private let backend: any StorageBackend
+
+    public init(tenant: TenantID, backend: any StorageBackend) {
+        self.tenant = tenant
+        self.backend = backend
+    }
+
+    /// The tenant's append-only log `name`.
+    public func recordLog(_ name: StoreName) async throws -> any RecordLog {
+        try await backend.recordLog(tenant: tenant, name: name)
+    }
+
+    /// The tenant's document store `name`.
+    public func documentStore(_ name: StoreName) async throws -> any DocumentStore {
+        try await backend.documentStore(tenant: tenant, name: name)
+    }
+}

@@ -71,6 +71,7 @@ public struct CalendarMonth: Hashable, Comparable, Sendable, Codable, CustomStri
         return String(repeating: "0", count: max(0, 4 - y.count)) + y + (month < 10 ? "-0" : "-") + String(month)
     }
 
+    /// Chronological order.
     public static func < (lhs: CalendarMonth, rhs: CalendarMonth) -> Bool {
         (lhs.year, lhs.month) < (rhs.year, rhs.month)
     }

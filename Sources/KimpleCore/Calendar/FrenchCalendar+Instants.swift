@@ -49,14 +49,20 @@ extension FrenchCalendar {
 
     /// The local date of `instant` in the calendar's zone (clamped to years 1...9999).
     public func civilDate(of instant: Date) -> CivilDate {
-        CivilDate(daysSinceEpoch: floorDiv(localSeconds(of: instant), 86_400))
+        wallClock(of: instant).date
     }
 
     /// The local wall-clock time of `instant` in the calendar's zone, truncated to the second.
     public func localTime(of instant: Date) -> LocalTime {
+        wallClock(of: instant).time
+    }
+
+    /// The local date and time of `instant` (one offset lookup for both).
+    func wallClock(of instant: Date) -> (date: CivilDate, time: LocalTime) {
         let local = localSeconds(of: instant)
-        let second = Int(local - floorDiv(local, 86_400) * 86_400)
-        return LocalTime(unchecked: second / 3600, second % 3600 / 60, second % 60)
+        let days = floorDiv(local, 86_400)
+        let second = Int(local - days * 86_400)
+        return (CivilDate(daysSinceEpoch: days), LocalTime(unchecked: second / 3600, second % 3600 / 60, second % 60))
     }
 
     /// The calendar month that contains `instant` in the calendar's zone.
@@ -156,10 +162,10 @@ extension FrenchCalendar {
     ) throws
         -> Date
     {
-        let (_, fraction) = split(instant)
-        let target = move(civilDate(of: instant))
+        let local = wallClock(of: instant)
+        let target = move(local.date)
         guard (1...9999).contains(target.year) else { throw outOfRange(unit, amount) }
-        return self.instant(target, localTime(of: instant)).addingTimeInterval(fraction)
+        return self.instant(target, local.time).addingTimeInterval(split(instant).fraction)
     }
 
     private func outOfRange(_ unit: String, _ amount: Int) -> KimpleError {

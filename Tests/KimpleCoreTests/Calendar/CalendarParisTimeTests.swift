@@ -192,6 +192,17 @@ struct CalendarParisTimeTests {
         #expect(calendar.civilDate(of: .distantFuture).year == 4001)
     }
 
+    // SPEC K-3: dates and times from outside are validated, also when decoded.
+    @Test func malformedDatesAndTimes() throws {
+        for bad in ["2026-+1-01", "+026-01-01", "2026-01-+1", "2026-1-01", "2026-02-30"] {
+            #expect(throws: KimpleError.self, "\(bad)") { try CivilDate(bad) }
+        }
+        let json = #"{"hour":25,"minute":0,"second":0}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(LocalTime.self, from: Data(json.utf8)) }
+        let nine = try time(9, 30)
+        #expect(try JSONDecoder().decode(LocalTime.self, from: JSONEncoder().encode(nine)) == nine)
+    }
+
     // SPEC K-3: calendar months as values.
     @Test func calendarMonths() throws {
         let month = try CalendarMonth("2024-02")

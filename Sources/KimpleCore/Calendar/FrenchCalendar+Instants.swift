@@ -1,39 +1,41 @@
 // Foundation, not only FoundationEssentials: named time zones need Foundation's time-zone database.
 import Foundation
 
-/// Where a calendar's UTC offsets come from.
-enum Zone: Sendable, Hashable {
-    /// A zone of the system's time-zone database (or any `TimeZone` a caller gave).
-    case system(TimeZone)
-    /// Europe/Paris by the EU summer-time rule, for systems without a time-zone database.
-    case parisBuiltIn
-
-    /// Seconds to add to UTC to get the wall clock at the instant `unixSeconds`.
-    func secondsFromUTC(at unixSeconds: Int64) -> Int {
-        switch self {
-        case .system(let timeZone):
-            return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
-        case .parisBuiltIn:
-            // Summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-            // Sunday of October (directive 2000/84/EC, applied in France since 1996).
-            let year = CivilDate(daysSinceEpoch: floorDiv(unixSeconds, 86_400)).year
-            let start = Self.lastSunday(year: year, month: 3) * 86_400 + 3_600
-            let end = Self.lastSunday(year: year, month: 10) * 86_400 + 3_600
-            return (start..<end).contains(unixSeconds) ? 7_200 : 3_600
-        }
-    }
-
-    /// Days since 1970-01-01 of the last Sunday of `month`.
-    private static func lastSunday(year: Int, month: Int) -> Int64 {
-        let last = CivilDate(unchecked: year, month, CivilDate.daysInMonth(year: year, month: month))
-        return last.daysSinceEpoch - Int64(last.weekday.rawValue % 7)
-    }
-}
-
 /// Floor division (rounds towards minus infinity, unlike `/`).
-func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+private func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
     let q = a / b
     return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+}
+
+extension FrenchCalendar {
+    /// Where a calendar's UTC offsets come from.
+    enum Zone: Sendable, Hashable {
+        /// A zone of the system's time-zone database (or any `TimeZone` a caller gave).
+        case system(TimeZone)
+        /// Europe/Paris by the EU summer-time rule, for systems without a time-zone database.
+        case parisBuiltIn
+
+        /// Seconds to add to UTC to get the wall clock at the instant `unixSeconds`.
+        func secondsFromUTC(at unixSeconds: Int64) -> Int {
+            switch self {
+            case .system(let timeZone):
+                return timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: TimeInterval(unixSeconds)))
+            case .parisBuiltIn:
+                // Summer time from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
+                // Sunday of October (directive 2000/84/EC, applied in France since 1996).
+                let year = CivilDate(daysSinceEpoch: floorDiv(unixSeconds, 86_400)).year
+                let start = Self.lastSunday(year: year, month: 3) * 86_400 + 3_600
+                let end = Self.lastSunday(year: year, month: 10) * 86_400 + 3_600
+                return (start..<end).contains(unixSeconds) ? 7_200 : 3_600
+            }
+        }
+
+        /// Days since 1970-01-01 of the last Sunday of `month`.
+        private static func lastSunday(year: Int, month: Int) -> Int64 {
+            let last = CivilDate(unchecked: year, month, CivilDate.daysInMonth(year: year, month: month))
+            return last.daysSinceEpoch - Int64(last.weekday.rawValue % 7)
+        }
+    }
 }
 
 // MARK: - Instants and local dates

@@ -43,7 +43,9 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Parses `YYYY-MM-DD`; throws `core.invalid_argument` otherwise.
     public init(_ text: String) throws {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        // `Int(_:)` alone would accept a sign ("2026-+1-01"): every character must be a digit.
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2])
         else {
             throw KimpleError(
@@ -184,5 +186,22 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var description: String {
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return second == 0 ? "\(pad(hour)):\(pad(minute))" : "\(pad(hour)):\(pad(minute)):\(pad(second))"
+    }
+
+    private enum CodingKeys: String, CodingKey { case hour, minute, second }
+
+    /// Decodes `{"hour":9,"minute":0,"second":0}` and validates it like ``init(hour:minute:second:)``
+    /// (the synthesised decoder would have accepted 25:61); throws `DecodingError.dataCorrupted` otherwise.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        let hour = try container.decode(Int.self, forKey: .hour)
+        let minute = try container.decode(Int.self, forKey: .minute)
+        let second = try container.decode(Int.self, forKey: .second)
+        do {
+            try self.init(hour: hour, minute: minute, second: second)
+        } catch {
+            throw DecodingError.dataCorruptedError(
+                forKey: .hour, in: container, debugDescription: "Invalid time of day \(hour):\(minute):\(second)")
+        }
     }
 }

@@ -131,6 +131,9 @@ public struct SHA256: Sendable {
     /// The SHA-256 digest of `data`.
     @inlinable
     public static func hash(_ data: some DataProtocol) -> SHA256Digest {
+        if let digest = data.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
         var hasher = SHA256()
         hasher.update(data)
         return hasher.finalize()
@@ -138,15 +141,31 @@ public struct SHA256: Sendable {
 
     /// The SHA-256 digest of the UTF-8 bytes of `string`.
     public static func hash(_ string: String) -> SHA256Digest {
-        var hasher = SHA256()
-        hasher.update(string)
-        return hasher.finalize()
+        if let digest = string.utf8.withContiguousStorageIfAvailable({ hash(bytes: UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
+        return Array(string.utf8).withUnsafeBytes { hash(bytes: $0) }
     }
 
     /// The SHA-256 digest of the bytes in `bytes`.
     public static func hash(bytes: UnsafeRawBufferPointer) -> SHA256Digest {
-        var hasher = SHA256()
-        hasher.update(bytes: bytes)
-        return hasher.finalize()
+        guard bytes.count <= 55 else {
+            var hasher = SHA256()
+            hasher.update(bytes: bytes)
+            return hasher.finalize()
+        }
+        // A message of at most 55 bytes and its padding fit in one block: build it on the stack
+        // and compress once.
+        var block: Block = (0, 0, 0, 0, 0, 0, 0, 0)
+        var state = SHA256State.initial
+        withUnsafeMutableBytes(of: &block) { padded in
+            if let base = bytes.baseAddress {
+                padded.baseAddress?.copyMemory(from: base, byteCount: bytes.count)
+            }
+            padded[bytes.count] = 0x80
+            padded.storeBytes(of: (UInt64(bytes.count) &<< 3).bigEndian, toByteOffset: 56, as: UInt64.self)
+            SHA256State.withSchedule { w in state.compress(blocks: UnsafeRawBufferPointer(padded), schedule: w) }
+        }
+        return state.digest
     }
 }

@@ -68,6 +68,19 @@ extension CryptoTests {
             #expect(hasher.finalize() == SHA256.hash(message))
         }
 
+        // G-6: the one-block fast path of the one-shot hash (messages up to 55 bytes) and the
+        // streaming path agree at every length from 0 to 130 bytes.
+        @Test func oneShotAndStreamingAgreeAtEveryLength() {
+            let message = (0..<130).map { UInt8(truncatingIfNeeded: $0 &* 17 &+ 3) }
+            for length in 0...message.count {
+                var hasher = SHA256()
+                for byte in message[0..<length] { hasher.update([byte]) }
+                let streamed = hasher.finalize()
+                #expect(SHA256.hash(message[0..<length]) == streamed, "length \(length)")
+                #expect(message[0..<length].withUnsafeBytes { SHA256.hash(bytes: $0) } == streamed, "length \(length)")
+            }
+        }
+
         // K-5: finalize() does not consume the hasher — an intermediate digest can be read and
         // hashing continued (a running evidence log hash).
         @Test func finalizeLeavesTheHasherUsable() {

@@ -30,7 +30,10 @@ let package = Package(
         .target(name: "KimpleContracts", dependencies: ["KimpleCore"], swiftSettings: strict),
         .target(
             name: "KimpleAvailability", dependencies: ["KimpleCore", "KimpleGames"], swiftSettings: strict),
-        .target(name: "KimpleTesting", dependencies: ["KimpleCore"], swiftSettings: strict),
+        .target(
+            name: "KimpleTesting",
+            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            swiftSettings: strict),
 
         .executableTarget(
             name: "kimple-demo",
@@ -38,7 +41,9 @@ let package = Package(
             path: "Examples/kimple-demo", swiftSettings: strict),
         .executableTarget(
             name: "kimple-bench",
-            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            dependencies: [
+                "KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability", "KimpleTesting",
+            ],
             path: "Examples/kimple-bench", swiftSettings: strict),
 
         .executableTarget(
@@ -48,11 +53,15 @@ let package = Package(
             name: "KimpleCoreTests", dependencies: ["KimpleCore", "KimpleTesting", "kimple-crash-child"],
             swiftSettings: strict),
         .testTarget(
-            name: "KimpleGamesTests", dependencies: ["KimpleGames", "KimplePrivacy"], swiftSettings: strict),
-        .testTarget(name: "KimpleContractsTests", dependencies: ["KimpleContracts"], swiftSettings: strict),
-        .testTarget(name: "KimplePrivacyTests", dependencies: ["KimplePrivacy"], swiftSettings: strict),
+            name: "KimpleGamesTests", dependencies: ["KimpleGames", "KimplePrivacy", "KimpleTesting"],
+            swiftSettings: strict),
         .testTarget(
-            name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability"], swiftSettings: strict),
+            name: "KimpleContractsTests", dependencies: ["KimpleContracts", "KimpleTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "KimplePrivacyTests", dependencies: ["KimplePrivacy", "KimpleTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability", "KimpleTesting"],
+            swiftSettings: strict),
         .testTarget(name: "KimpleTestingTests", dependencies: ["KimpleTesting"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -4,8 +4,8 @@
     import Foundation
 #endif
 
-/// A typed view of a ``DocumentStore``: values are encoded as JSON (sorted keys, dates as
-/// seconds since 1970), so a partner can read them without Swift.
+/// A typed view of a ``DocumentStore``: values are encoded as JSON (see ``JSONCoding``), so
+/// a partner can read them without Swift.
 public struct CodableDocuments<Value: Codable & Sendable>: Sendable {
     /// The underlying store.
     public let store: any DocumentStore
@@ -77,14 +77,16 @@ public struct CodableDocuments<Value: Codable & Sendable>: Sendable {
     }
 }
 
-/// The JSON settings of the SDK's stored documents and exports: sorted keys, dates as
-/// seconds since 1970 (exact round trip), no slash escaping.
+/// The JSON settings of the SDK's stored documents: sorted keys, no slash escaping, and
+/// dates as the number of seconds since 2001-01-01T00:00:00Z (the reference date of
+/// Foundation's `Date`), which round-trips every `Date` exactly; seconds since 1970 would
+/// not (the conversion rounds). Exports use ISO 8601 text instead.
 public enum JSONCoding {
     /// Encodes `value`; throws `core.invalid_argument` when it cannot be encoded (a NaN, say).
     public static func encode(_ value: some Encodable) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .secondsSince1970
+        encoder.dateEncodingStrategy = .deferredToDate
         do {
             return try encoder.encode(value)
         } catch {
@@ -95,7 +97,7 @@ public enum JSONCoding {
     /// Decodes `type`; throws `storage.corrupted` when the bytes are not a valid encoding.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data, key: String = "") throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .secondsSince1970
+        decoder.dateDecodingStrategy = .deferredToDate
         do {
             return try decoder.decode(type, from: data)
         } catch {

@@ -42,7 +42,7 @@ public final class InMemoryRecordLog: RecordLog {
         }
     }
 
-    public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
+    nonisolated(nonsending) public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
         // Copy-on-write: the snapshot costs nothing until an append happens during the read.
         let records = state.withLock { $0.records }
         var index = Self.firstIndex(in: records, atOrAfter: sequence)
@@ -60,7 +60,8 @@ public final class InMemoryRecordLog: RecordLog {
         state.withLock { $0.records.last?.sequence }
     }
 
-    public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary {
+    nonisolated(nonsending) public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
+    {
         // Under the lock: appends wait for the rewrite, and two rewrites never interleave.
         try state.withLock { state in
             var summary = RewriteSummary()

@@ -77,7 +77,7 @@ public protocol RecordLog: Sendable {
     ///
     /// Throws `storage.corrupted` when a stored record fails its check (no damaged
     /// record is ever passed to `body`), or what `body` throws.
-    func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws
+    nonisolated(nonsending) func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws
 
     /// The number of records in the log.
     func count() async throws -> Int
@@ -91,7 +91,7 @@ public protocol RecordLog: Sendable {
     ///
     /// Used to erase personal data for real (not only hide it). Appends issued during
     /// a rewrite wait for it or are kept; none is lost.
-    func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
+    nonisolated(nonsending) func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
 }
 
 /// The condition of a ``RecordLog/append(contentsOf:condition:)``.
@@ -116,7 +116,7 @@ extension RecordLog {
     }
 
     /// Calls `body` with every record, in order.
-    public func forEach(_ body: (LogRecord) throws -> Void) async throws {
+    nonisolated(nonsending) public func forEach(_ body: (LogRecord) throws -> Void) async throws {
         try await read(from: 0) { record in
             try body(record)
             return true

@@ -98,7 +98,10 @@ public final class FileDocumentStore: DocumentStore {
                 return state.committed[key]?.version
             }
             // Sequence assigned while holding the state lock: commit order = journal order.
-            let ticket = try journal.enqueue([payload])
+            // The write becomes visible on the flushing thread the moment it is durable.
+            let ticket = try journal.enqueue([payload]) { [weak self] range in
+                self?.applyDurable(through: range.upperBound)
+            }
             let sequence = ticket.range.lowerBound
             for write in writes {
                 state.overlay[write.key] = (sequence, Self.document(for: write, version: sequence))
@@ -116,14 +119,6 @@ public final class FileDocumentStore: DocumentStore {
             throw failure
         }
         let snapshotDue = state.withLock { state -> Bool in
-            // Everything up to `sequence` is durable (the journal is written in order).
-            while let first = state.pending.first, first.sequence <= sequence {
-                Self.apply(first.writes, version: first.sequence, to: &state.committed)
-                state.appliedThrough = first.sequence
-                state.commitsSinceSnapshot += 1
-                state.pending.removeFirst()
-            }
-            state.overlay = state.overlay.filter { $0.value.sequence > sequence }
             guard state.commitsSinceSnapshot >= snapshotInterval, !state.snapshotting else { return false }
             state.snapshotting = true
             return true
@@ -176,6 +171,20 @@ public final class FileDocumentStore: DocumentStore {
         let bytes = DocumentSnapshot.encode(documents, coveredSequence: covered)
         try AtomicFile.write(bytes, to: directory.path + "/" + Self.snapshotName)
         try journal.removeSegments(coveredThrough: covered)
+    }
+
+    /// Makes every pending commit up to `sequence` visible (the journal is written in
+    /// order, so all of them are durable).
+    private func applyDurable(through sequence: UInt64) {
+        state.withLock { state in
+            while let first = state.pending.first, first.sequence <= sequence {
+                Self.apply(first.writes, version: first.sequence, to: &state.committed)
+                state.appliedThrough = first.sequence
+                state.commitsSinceSnapshot += 1
+                state.pending.removeFirst()
+            }
+            state.overlay = state.overlay.filter { $0.value.sequence > sequence }
+        }
     }
 
     private static func document(for write: DocumentWrite, version: UInt64) -> Document? {

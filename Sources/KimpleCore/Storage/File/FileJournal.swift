@@ -129,6 +129,7 @@ public final class FileJournal: RecordLog {
     struct PendingBatch {
         var frames: [UInt8]
         var ticket: AppendTicket
+        var onDurable: (@Sendable (ClosedRange<UInt64>) -> Void)?
     }
 
     struct Queue {
@@ -189,7 +190,14 @@ public final class FileJournal: RecordLog {
     /// Enqueues a batch and returns at once with its sequence numbers; the ticket's
     /// `durable()` waits for the write. Sequence numbers are assigned here, in call order:
     /// a caller holding its own lock while enqueueing orders its records with it.
-    package func enqueue(_ payloads: [Data], condition: AppendCondition = .none) throws -> AppendTicket {
+    ///
+    /// `onDurable` runs on the journal's flushing thread as soon as the batch is durable,
+    /// before any waiter is resumed, batches in sequence order: a store uses it to make
+    /// the write visible without depending on when the appending task runs again.
+    package func enqueue(
+        _ payloads: [Data], condition: AppendCondition = .none,
+        onDurable: (@Sendable (ClosedRange<UInt64>) -> Void)? = nil
+    ) throws -> AppendTicket {
         guard !payloads.isEmpty else { throw KimpleError.emptyBatch() }
         var checksums: [UInt32] = []
         checksums.reserveCapacity(payloads.count)
@@ -221,7 +229,7 @@ public final class FileJournal: RecordLog {
             q.nextSequence = last + 1
             q.lastAssigned = last
             let ticket = AppendTicket(range: first...last)
-            q.batches.append(PendingBatch(frames: frames, ticket: ticket))
+            q.batches.append(PendingBatch(frames: frames, ticket: ticket, onDurable: onDurable))
             let start = !q.flushing
             q.flushing = true
             return (ticket, start)
@@ -232,7 +240,7 @@ public final class FileJournal: RecordLog {
         return ticket
     }
 
-    public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
+    nonisolated(nonsending) public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
         try readSync(from: sequence, body)
     }
 
@@ -262,7 +270,8 @@ public final class FileJournal: RecordLog {
         return visible.withLock { $0.lastSequence }
     }
 
-    public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary {
+    nonisolated(nonsending) public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
+    {
         try writer.withLock { _ in
             try checkWritable()
             var summary = RewriteSummary()
@@ -372,15 +381,15 @@ public final class FileJournal: RecordLog {
                 defer { q.batches.removeAll(keepingCapacity: true) }
                 return q.batches
             }
-            guard let firstBatch = batches.first, let lastBatch = batches.last else { return }
+            guard let firstBatch = batches.first else { return }
             buffer.removeAll(keepingCapacity: true)
             for batch in batches { buffer.append(contentsOf: batch.frames) }
             do {
                 try writer.withLock { _ in
                     try write(buffer, first: firstBatch.ticket.range.lowerBound, batches: batches)
                 }
+                for batch in batches { batch.onDurable?(batch.ticket.range) }
                 for batch in batches { batch.ticket.complete(.success(())) }
-                _ = lastBatch
             } catch {
                 let failure =
                     (error as? KimpleError)

@@ -1,0 +1,6 @@
+import Foundation
+
+/// Bench suite `availability`: KimpleAvailability.
+func runAvailabilityBenchmarks() async throws {
+    print("(no availability benchmark yet)")
+}

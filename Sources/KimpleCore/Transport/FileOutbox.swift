@@ -1,0 +1,126 @@
+import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A ``MessageTransport`` that keeps each message as a file until a deliverer has sent
+/// it: at-least-once delivery that survives restarts (K-6).
+///
+/// ```
+/// <directory>/pending/<key digest>.json     accepted, not yet delivered
+/// <directory>/delivered/<key digest>.json   delivered (kept as the record of what was sent)
+/// ```
+/// `<key digest>` is the SHA-256 of the idempotency key, in hex. Files are written
+/// atomically. ``deliverPending(using:)`` hands each pending message to the host's
+/// sender and moves it to `delivered/` only after the sender returned: a crash in
+/// between sends it again on the next run (at least once; recipients deduplicate on the
+/// idempotency key).
+public final class FileOutbox: MessageTransport {
+    /// What one delivery run did.
+    public struct DeliveryRun: Sendable, Hashable {
+        /// Keys delivered in this run.
+        public var delivered: [String] = []
+        /// Keys whose delivery failed, with the reason; they stay pending.
+        public var failed: [String: String] = [:]
+    }
+
+    /// The outbox directory.
+    public let directory: URL
+    private let clock: any Clock
+    private let lock: DirectoryLock
+    /// Serialises sends and deliveries of this handle.
+    private let mutex = Mutex(())
+
+    /// Opens (creating if needed) the outbox in `directory`; throws `storage.locked` when
+    /// another handle has it open.
+    public init(directory: URL, clock: any Clock = SystemClock()) throws {
+        self.directory = directory
+        self.clock = clock
+        try POSIX.makeDirectories(directory.path + "/pending")
+        try POSIX.makeDirectories(directory.path + "/delivered")
+        self.lock = try DirectoryLock(directory: directory.path)
+        for name in try POSIX.list(directory.path + "/pending") where AtomicFile.isLeftover(name) {
+            try POSIX.remove(directory.path + "/pending/" + name)
+        }
+    }
+
+    @discardableResult
+    public func send(_ message: OutboundMessage) async throws -> DeliveryReceipt {
+        try message.validate()
+        let name = Self.fileName(message.idempotencyKey)
+        let pending = directory.path + "/pending/" + name
+        let delivered = directory.path + "/delivered/" + name
+        let now = clock.now
+        return try mutex.withLock { _ in
+            for existing in [pending, delivered] where POSIX.exists(existing) {
+                let stored = try Self.read(existing)
+                return DeliveryReceipt(
+                    idempotencyKey: message.idempotencyKey, acceptedAt: stored.acceptedAt, duplicate: true)
+            }
+            let envelope = Envelope(message: message, acceptedAt: now)
+            try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: pending)
+            return DeliveryReceipt(idempotencyKey: message.idempotencyKey, acceptedAt: now, duplicate: false)
+        }
+    }
+
+    /// The messages accepted and not yet delivered, oldest first.
+    public func pendingMessages() throws -> [OutboundMessage] {
+        try envelopes(in: "pending").map(\.message)
+    }
+
+    /// The messages delivered, oldest first.
+    public func deliveredMessages() throws -> [OutboundMessage] {
+        try envelopes(in: "delivered").map(\.message)
+    }
+
+    /// Hands every pending message, oldest first, to `deliver`; moves each one that
+    /// `deliver` returned for to `delivered/`. A message whose `deliver` throws stays
+    /// pending for the next run.
+    nonisolated(nonsending) public func deliverPending(
+        using deliver: (OutboundMessage) async throws -> Void
+    ) async throws -> DeliveryRun {
+        var run = DeliveryRun()
+        for envelope in try envelopes(in: "pending") {
+            let key = envelope.message.idempotencyKey
+            do {
+                try await deliver(envelope.message)
+            } catch {
+                run.failed[key] = String(describing: error)
+                continue
+            }
+            let name = Self.fileName(key)
+            try mutex.withLock { _ in
+                try POSIX.rename(directory.path + "/pending/" + name, directory.path + "/delivered/" + name)
+                try POSIX.syncDirectory(directory.path + "/delivered")
+                try POSIX.syncDirectory(directory.path + "/pending")
+            }
+            run.delivered.append(key)
+        }
+        return run
+    }
+
+    // MARK: -
+
+    private struct Envelope: Codable {
+        var message: OutboundMessage
+        var acceptedAt: Date
+    }
+
+    private func envelopes(in folder: String) throws -> [Envelope] {
+        let path = directory.path + "/" + folder
+        return try POSIX.list(path).filter { $0.hasSuffix(".json") && !AtomicFile.isLeftover($0) }
+            .map { try Self.read(path + "/" + $0) }
+            .sorted { ($0.acceptedAt, $0.message.idempotencyKey) < ($1.acceptedAt, $1.message.idempotencyKey) }
+    }
+
+    private static func read(_ path: String) throws -> Envelope {
+        try JSONCoding.decode(Envelope.self, from: Data(POSIX.readFile(path)), key: path)
+    }
+
+    static func fileName(_ key: String) -> String {
+        SHA256.hash(key).hex + ".json"
+    }
+}

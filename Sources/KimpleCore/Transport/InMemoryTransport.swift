@@ -1,0 +1,55 @@
+import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// A ``MessageTransport`` that records what is sent: the transport of tests and demos.
+public final class InMemoryTransport: MessageTransport {
+    private struct State {
+        var messages: [OutboundMessage] = []
+        var receipts: [String: DeliveryReceipt] = [:]
+    }
+
+    private let state = Mutex(State())
+    private let clock: any Clock
+
+    /// A recorder whose receipts are dated by `clock`.
+    public init(clock: any Clock = SystemClock()) {
+        self.clock = clock
+    }
+
+    @discardableResult
+    public func send(_ message: OutboundMessage) async throws -> DeliveryReceipt {
+        try message.validate()
+        let now = clock.now
+        return state.withLock { state in
+            if var receipt = state.receipts[message.idempotencyKey] {
+                receipt.duplicate = true
+                return receipt
+            }
+            let receipt = DeliveryReceipt(idempotencyKey: message.idempotencyKey, acceptedAt: now, duplicate: false)
+            state.receipts[message.idempotencyKey] = receipt
+            state.messages.append(message)
+            return receipt
+        }
+    }
+
+    /// Every message accepted, in order (duplicates are not repeated).
+    public var messages: [OutboundMessage] { state.withLock { $0.messages } }
+
+    /// The messages of one kind, in order.
+    public func messages(of kind: MessageKind) -> [OutboundMessage] {
+        state.withLock { $0.messages.filter { $0.kind == kind } }
+    }
+
+    /// Returns the messages recorded so far and forgets them (their keys stay known).
+    public func drain() -> [OutboundMessage] {
+        state.withLock { state in
+            defer { state.messages = [] }
+            return state.messages
+        }
+    }
+}

@@ -1,0 +1,118 @@
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// What kind of message leaves the SDK (`privacy.request.forwarded`, `games.traffic_alert`...).
+/// Stable codes a host routes on.
+public struct MessageKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+}
+
+/// How a message is meant to reach its recipient. The transport decides how to honour it.
+public struct MessageChannel: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
+
+    /// An e-mail.
+    public static let email = MessageChannel(rawValue: "email")
+    /// A registered letter with acknowledgement of receipt (lettre recommandée avec AR).
+    public static let registeredLetter = MessageChannel(rawValue: "registered_letter")
+    /// An HTTP call to the recipient's endpoint.
+    public static let webhook = MessageChannel(rawValue: "webhook")
+    /// An event for the host application itself (a dashboard, a pager).
+    public static let event = MessageChannel(rawValue: "event")
+}
+
+/// A message leaving the SDK: a notice to a client or a controller, a breach
+/// notification, an event for the host (K-6).
+public struct OutboundMessage: Sendable, Hashable, Codable {
+    /// Identifies the message across retries: sending twice with the same key delivers
+    /// once. Build it from what makes the message unique (`dsr-<request id>-forwarded`).
+    public var idempotencyKey: String
+    /// The tenant the message concerns.
+    public var tenant: TenantID
+    /// What the message is.
+    public var kind: MessageKind
+    /// Who it is for: a role (`controller`, `client`, `provider`, `host`) or an address.
+    public var recipient: String
+    /// How it should travel.
+    public var channel: MessageChannel
+    /// A one-line subject.
+    public var subject: String
+    /// The text, for a person.
+    public var body: String
+    /// Machine-readable details (ids, deadlines) for the host's routing.
+    public var attributes: [String: String]
+    /// When the SDK produced it.
+    public var createdAt: Date
+
+    public init(
+        idempotencyKey: String, tenant: TenantID, kind: MessageKind, recipient: String,
+        channel: MessageChannel = .event, subject: String, body: String, attributes: [String: String] = [:],
+        createdAt: Date
+    ) {
+        self.idempotencyKey = idempotencyKey
+        self.tenant = tenant
+        self.kind = kind
+        self.recipient = recipient
+        self.channel = channel
+        self.subject = subject
+        self.body = body
+        self.attributes = attributes
+        self.createdAt = createdAt
+    }
+}
+
+/// The transport's answer to a send.
+public struct DeliveryReceipt: Sendable, Hashable, Codable {
+    /// The message's key.
+    public var idempotencyKey: String
+    /// When the transport first accepted it.
+    public var acceptedAt: Date
+    /// `true` when a message with this key had already been accepted: nothing was sent again.
+    public var duplicate: Bool
+
+    public init(idempotencyKey: String, acceptedAt: Date, duplicate: Bool) {
+        self.idempotencyKey = idempotencyKey
+        self.acceptedAt = acceptedAt
+        self.duplicate = duplicate
+    }
+}
+
+/// The way out of the SDK for messages (K-6).
+///
+/// The SDK ships ``InMemoryTransport`` (a recorder for tests) and ``FileOutbox`` (one file
+/// per message, at-least-once delivery); a host can plug its e-mail service, letter
+/// provider or queue and check it with `KimpleTesting`'s conformance suite.
+///
+/// ## Implementation requirements
+/// - **Idempotent by key.** A second ``send(_:)`` with an accepted key changes nothing and
+///   returns the first receipt with ``DeliveryReceipt/duplicate`` set.
+/// - **Accepted means kept.** Once `send` returns, the message will be delivered at least
+///   once, also if the process stops right after.
+/// - Throws `transport.failed` (or another `KimpleError`) when the message could not be
+///   accepted; the caller may retry with the same key.
+public protocol MessageTransport: Sendable {
+    /// Accepts `message` for delivery (see the implementation requirements).
+    @discardableResult
+    func send(_ message: OutboundMessage) async throws -> DeliveryReceipt
+}
+
+extension OutboundMessage {
+    /// Checks what every transport needs: a key of 1 to 512 bytes, a subject.
+    package func validate() throws {
+        guard !idempotencyKey.isEmpty, idempotencyKey.utf8.count <= 512 else {
+            throw KimpleError(
+                .invalidArgument, "A message needs an idempotency key of 1 to 512 bytes.",
+                context: ["kind": kind.rawValue])
+        }
+        guard !subject.isEmpty else {
+            throw KimpleError(.invalidArgument, "A message needs a subject.", context: ["kind": kind.rawValue])
+        }
+    }
+}

@@ -18,7 +18,7 @@ package enum POSIX {
 
     package static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
         while true {
-            let fd = Glibc_open(path, flags | O_CLOEXEC, mode)
+            let fd = systemOpen(path, flags | O_CLOEXEC, mode)
             if fd >= 0 { return fd }
             if errno != EINTR { throw error("open", path) }
         }
@@ -106,7 +106,7 @@ package enum POSIX {
     }
 
     package static func rename(_ from: String, _ to: String) throws {
-        guard Glibc_rename(from, to) == 0 else { throw error("rename", to) }
+        guard systemRename(from, to) == 0 else { throw error("rename", to) }
     }
 
     package static func remove(_ path: String) throws {
@@ -145,8 +145,8 @@ package enum POSIX {
 }
 
 // Names that avoid clashing with the wrappers above.
-private func Glibc_open(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
-private func Glibc_rename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
+private func systemOpen(_ path: String, _ flags: Int32, _ mode: mode_t) -> Int32 { open(path, flags, mode) }
+private func systemRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
 /// Writes a whole file atomically: a reader (or a restart after a crash) sees the old

@@ -47,13 +47,14 @@ let package = Package(
             path: "Examples/kimple-bench", swiftSettings: strict),
 
         .executableTarget(
-            name: "kimple-crash-child", dependencies: ["KimpleCore"], path: "Tests/KimpleCrashChild",
+            name: "kimple-crash-child", dependencies: ["KimpleCore", "KimpleGames"], path: "Tests/KimpleCrashChild",
             swiftSettings: strict),
         .testTarget(
             name: "KimpleCoreTests", dependencies: ["KimpleCore", "KimpleTesting", "kimple-crash-child"],
             swiftSettings: strict),
         .testTarget(
-            name: "KimpleGamesTests", dependencies: ["KimpleGames", "KimplePrivacy", "KimpleTesting"],
+            name: "KimpleGamesTests",
+            dependencies: ["KimpleGames", "KimplePrivacy", "KimpleTesting", "kimple-crash-child"],
             swiftSettings: strict),
         .testTarget(
             name: "KimpleContractsTests", dependencies: ["KimpleContracts", "KimpleTesting"], swiftSettings: strict),

@@ -1,7 +1,7 @@
 /// A month of the calendar ("mars 2024"), with no time zone: the period of a monthly invoice
 /// (SPEC C-3) or of an availability rate (SPEC A-1). ``FrenchCalendar/interval(of:)`` gives its
 /// instants in a zone.
-public struct CalendarMonth: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CalendarMonth: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The year, 1...9999.
     public let year: Int
     /// The month, 1 (January) ... 12 (December).
@@ -76,20 +76,12 @@ public struct CalendarMonth: Hashable, Comparable, Sendable, Codable, CustomStri
         (lhs.year, lhs.month) < (rhs.year, rhs.month)
     }
 
-    /// Decodes `"YYYY-MM"`; throws `DecodingError.dataCorrupted` when it is not a valid month.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid month '\(text)'")
-        }
+    /// Parses `"YYYY-MM"` (its JSON form); `nil` when it is not a valid month.
+    public init?(codableText: String) {
+        guard let month = try? CalendarMonth(codableText) else { return nil }
+        self = month
     }
 
-    /// Encodes `"YYYY-MM"`.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    /// `"YYYY-MM"`.
+    public var codableText: String { description }
 }

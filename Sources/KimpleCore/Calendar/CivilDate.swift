@@ -3,7 +3,7 @@
 ///
 /// Arithmetic is exact integer arithmetic on days since 1970-01-01 (no Foundation
 /// calendar involved), valid for years 1 to 9999.
-public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -129,20 +129,12 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        do {
-            try self.init(text)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid date '\(text)'")
-        }
+    public init?(codableText: String) {
+        guard let date = try? CivilDate(codableText) else { return nil }
+        self = date
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(description)
-    }
+    public var codableText: String { description }
 }
 
 /// A day of the week, ISO 8601 numbering (Monday = 1 ... Sunday = 7).

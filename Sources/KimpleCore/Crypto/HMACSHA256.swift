@@ -18,7 +18,7 @@
 /// ``SHA256``, the value has no heap storage and ``finalize()`` does not change it.
 public struct HMACSHA256: Sendable {
     private let key: HMACSHA256Key
-    private var inner: SHA256
+    @usableFromInline var inner: SHA256
 
     /// Starts a code under a prepared key (the cheap way when many codes share a key).
     public init(key: HMACSHA256Key) {
@@ -40,11 +40,7 @@ public struct HMACSHA256: Sendable {
     /// Adds `data` to the message.
     @inlinable
     public mutating func update(_ data: some DataProtocol) {
-        let done: Void? = data.withContiguousStorageIfAvailable { update(bytes: UnsafeRawBufferPointer($0)) }
-        guard done == nil else { return }
-        for region in data.regions {
-            region.withUnsafeBytes { update(bytes: $0) }
-        }
+        inner.update(data)
     }
 
     /// Adds the UTF-8 bytes of `string` to the message.

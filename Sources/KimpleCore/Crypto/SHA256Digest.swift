@@ -11,7 +11,7 @@
 /// - `description` is the lowercase hexadecimal text.
 /// - `==` is not constant time: to check a secret value such as an authentication code, use
 ///   `constantTimeEquals(_:_:)`.
-public struct SHA256Digest: Hashable, Sendable, Codable, Comparable, CustomStringConvertible {
+public struct SHA256Digest: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// The number of bytes in a digest: 32.
     public static let byteCount = 32
 
@@ -74,25 +74,11 @@ public struct SHA256Digest: Hashable, Sendable, Codable, Comparable, CustomStrin
         (lhs.w0, lhs.w1, lhs.w2, lhs.w3) < (rhs.w0, rhs.w1, rhs.w2, rhs.w3)
     }
 
-    /// Decodes a single string of 64 hexadecimal digits.
-    ///
-    /// Throws `DecodingError.dataCorrupted` when the string is not 64 hexadecimal digits, and the
-    /// decoder's errors when the value is not a string.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let text = try container.decode(String.self)
-        guard let digest = SHA256Digest(hex: text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "A SHA-256 digest is 64 hexadecimal digits.")
-        }
-        self = digest
+    /// Parses 64 hexadecimal digits (the JSON form); `nil` otherwise.
+    public init?(codableText: String) {
+        self.init(hex: codableText)
     }
 
-    /// Encodes the digest as a single string of 64 lowercase hexadecimal digits.
-    ///
-    /// Throws what the encoder throws.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(hex)
-    }
+    /// 64 lowercase hexadecimal digits, as encoded in JSON.
+    public var codableText: String { hex }
 }

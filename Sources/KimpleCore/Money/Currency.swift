@@ -2,7 +2,7 @@
 ///
 /// Kimple counts every amount in hundredths of the currency unit (cents): ``minorDigits`` is 2
 /// for every currency. Currencies with another minor unit (JPY, KWD...) are not supported.
-public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Currency: Hashable, Sendable, CustomStringConvertible {
     /// The ISO 4217 code, three capital letters (`EUR`).
     public let code: String
 
@@ -32,21 +32,12 @@ public struct Currency: Hashable, Sendable, Codable, CustomStringConvertible {
     /// The ISO 4217 code.
     public var description: String { code }
 
-    /// Decodes the code as a string (`"EUR"`); throws `DecodingError.dataCorrupted` when it is
-    /// not three capital letters.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let code = try container.decode(String.self)
-        do {
-            try self.init(code: code)
-        } catch {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid currency code '\(code)'")
-        }
+    /// Parses the code (`"EUR"`, its JSON form); `nil` unless three capital letters.
+    public init?(codableText: String) {
+        guard let currency = try? Currency(code: codableText) else { return nil }
+        self = currency
     }
 
-    /// Encodes the code as a string (`"EUR"`).
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(code)
-    }
+    /// The code, as encoded in JSON.
+    public var codableText: String { code }
 }

@@ -32,20 +32,6 @@ public struct DataCategory: RawRepresentable, Hashable, Comparable, Sendable, Co
 
     private init(known: String) { self.rawValue = known }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(String.self)
-        guard let category = DataCategory(rawValue: value) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid data category '\(value)'")
-        }
-        self = category
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 

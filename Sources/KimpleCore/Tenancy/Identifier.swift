@@ -52,20 +52,6 @@ public struct Identifier<Tag>: RawRepresentable, Hashable, Comparable, Sendable,
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        let value = try container.decode(String.self)
-        guard Self.isValid(value) else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid identifier '\(value)'")
-        }
-        self.rawValue = value
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-
     /// Whether `value` is a valid identifier.
     public static func isValid(_ value: String) -> Bool {
         let utf8 = value.utf8

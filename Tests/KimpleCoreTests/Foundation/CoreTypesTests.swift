@@ -16,7 +16,7 @@ struct CoreTypesTests {
         let decoded = try JSONDecoder().decode([TenantID].self, from: Data(#"["acme"]"#.utf8))
         #expect(decoded == ["acme"])
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([TenantID].self, from: Data(#"["../x"]"#.utf8)) }
-        var generator = SplitMix64(seed: 7)
+        var generator = CoreTestRandom(seed: 7)
         let random = TenantID.random(using: &generator)
         #expect(random.rawValue.count == 32)
         #expect(TenantID.random(using: &generator) != random)
@@ -121,5 +121,38 @@ struct CoreTypesTests {
         #expect(DataCategory(rawValue: "Contact.Email") == nil)
         #expect(DataCategory(rawValue: "contact..email") == nil)
         #expect(!(try DataCategory("contacts")).isWithin(.contact))
+    }
+
+    // SPEC K-6: stored values are read back exactly and validated.
+    @Test("text-coded values encode as strings and refuse invalid text")
+    func textCoding() throws {
+        struct Sample: Codable, Equatable {
+            var tenant: TenantID
+            var category: DataCategory
+            var date: CivilDate
+            var month: CalendarMonth
+            var currency: Currency
+            var digest: SHA256Digest
+        }
+        let sample = Sample(
+            tenant: "acme", category: .email, date: try CivilDate("2024-02-29"), month: try CalendarMonth("2026-03"),
+            currency: .eur, digest: SHA256.hash("abc"))
+        let json = try JSONCoding.encode(sample)
+        let text = String(decoding: json, as: UTF8.self)
+        #expect(
+            text
+                == #"{"category":"contact.email","currency":"EUR","date":"2024-02-29","digest":"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad","month":"2026-03","tenant":"acme"}"#
+        )
+        #expect(try JSONCoding.decode(Sample.self, from: json) == sample)
+        for (field, bad) in [
+            ("tenant", "../x"), ("category", "Contact"), ("date", "2023-02-29"), ("month", "2026-13"),
+            ("currency", "eur"), ("digest", "abc"),
+        ] {
+            let broken = text.replacingOccurrences(
+                of: #""\#(field)":"[^"]*""#, with: #""\#(field)":"\#(bad)""#, options: .regularExpression)
+            #expect(throws: KimpleError.self, "\(field) accepted \(bad)") {
+                try JSONCoding.decode(Sample.self, from: Data(broken.utf8))
+            }
+        }
     }
 }

@@ -169,7 +169,7 @@ struct FileJournalTests {
     // SPEC K-7
     @Test("random truncations and byte flips: reopening never crashes nor returns a damaged record")
     func randomDamage() async throws {
-        var generator = SplitMix64(seed: 0x4B494D50)
+        var generator = CoreTestRandom(seed: 0x4B494D50)
         try await withTemporaryDirectory { base in
             let pristine = base.appendingPathComponent("pristine")
             let journal = try FileJournal.open(at: pristine, options: .init(segmentSize: 16 << 10))
@@ -389,17 +389,4 @@ func runAndKillChild(arguments: [String], killAfterAcks: Int) throws -> [(UInt64
         }
     }
     return acknowledged
-}
-
-/// A small deterministic generator for tests.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -9,7 +9,9 @@ public enum AvailabilityStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an empty store
     /// of tenant `conformance`. Throws a ``ConformanceFailure`` naming the first requirement broken.
     @discardableResult
-    public static func run(_ makeEmptyStore: () async throws -> any AvailabilityStore) async throws
+    public static func run(
+        _ makeEmptyStore: () async throws -> any AvailabilityStore
+    ) async throws
         -> ConformanceReport
     {
         var runner = ConformanceRunner(suite: "AvailabilityStore")
@@ -30,14 +32,16 @@ public enum AvailabilityStoreConformance {
             let first = try outage("o-1", summary: "first")
             let version = try await store.insert(first)
             let stored = try await store.get(Outage.self, key: "o-1")
-            try r.expect(stored?.record == first && stored?.version == version, "insert", "got \(String(describing: stored))")
+            try r.expect(
+                stored?.record == first && stored?.version == version, "insert", "got \(String(describing: stored))")
             try await r.expectError(.storageConflict, "insert twice") {
                 try await store.insert(try outage("o-1", summary: "second"))
             }
             try r.expect(
                 try await store.record(Outage.self, key: "o-1")?.summary == "first", "insert twice",
                 "a refused insert changed the record")
-            try r.expect(try await store.get(Outage.self, key: "absent") == nil, "absent", "absent key returned a record")
+            try r.expect(
+                try await store.get(Outage.self, key: "absent") == nil, "absent", "absent key returned a record")
         }
 
         try await runner.check("replace is a compare-and-set") {
@@ -82,7 +86,8 @@ public enum AvailabilityStoreConformance {
             let store = try await makeEmptyStore()
             func sample(_ minute: Double, admitted: Int) -> TrafficSample {
                 TrafficSample(
-                    tenant: "conformance", operation: "op-1", isDeclared: false, from: t0.addingTimeInterval(minute * 60),
+                    tenant: "conformance", operation: "op-1", isDeclared: false,
+                    from: t0.addingTimeInterval(minute * 60),
                     to: t0.addingTimeInterval(minute * 60 + 60), admitted: admitted, refusedRate: 1, refusedPlatform: 2,
                     refusedSuspended: 0)
             }

@@ -11,7 +11,9 @@ struct AvailabilityRateTests {
     let june = CalendarMonth(containing: CivilDate(daysSinceEpoch: 20_605))  // 2026-06-01
     let endOfJune = try? at("2026-07-01T00:00:00+02:00")
 
-    func monthly(_ month: CalendarMonth, _ outages: [Outage], _ windows: [MaintenanceWindow] = [], asOf: Date? = nil)
+    func monthly(
+        _ month: CalendarMonth, _ outages: [Outage], _ windows: [MaintenanceWindow] = [], asOf: Date? = nil
+    )
         throws -> MonthlyAvailability
     {
         let asOf = try asOf ?? at("2030-01-01T00:00:00Z")
@@ -22,7 +24,8 @@ struct AvailabilityRateTests {
     // DS = 43,160 and TxD = 4,316,000 / 43,200 = 99.9074 %: met, 3.2 minutes left.
     @Test func thirtyDayMonthWithFortyMinutesIsMet() throws {
         #expect(june.description == "2026-06")
-        let result = try monthly(june, [try Fixtures.outage("o1", "2026-06-10T10:00:00+02:00", "2026-06-10T10:40:00+02:00")])
+        let result = try monthly(
+            june, [try Fixtures.outage("o1", "2026-06-10T10:00:00+02:00", "2026-06-10T10:40:00+02:00")])
         #expect(result.monthMinutes == 43_200)
         #expect(result.coveredMinutes == 43_200)
         #expect(result.unavailableMinutes == 40)
@@ -37,7 +40,8 @@ struct AvailabilityRateTests {
 
     // SPEC A-1: 50 minutes of outage: DS = 43,150, TxD = 99.8842 %: missed, budget overspent by 6.8.
     @Test func thirtyDayMonthWithFiftyMinutesIsMissed() throws {
-        let result = try monthly(june, [try Fixtures.outage("o1", "2026-06-10T10:00:00+02:00", "2026-06-10T10:50:00+02:00")])
+        let result = try monthly(
+            june, [try Fixtures.outage("o1", "2026-06-10T10:00:00+02:00", "2026-06-10T10:50:00+02:00")])
         #expect(result.availableMinutes == 43_150)
         #expect(!result.isMet)
         #expect(AvailabilityFormat.percent(result.rate) == "99.8842 %")
@@ -107,10 +111,12 @@ struct AvailabilityRateTests {
         #expect(try monthly(june, [crossing]).unavailableMinutes == 20)
         #expect(try monthly(july, [crossing]).unavailableMinutes == 25)
         #expect(try monthly(july, [crossing]).monthMinutes == 44_640)
-        let pieces = AvailabilityCalculator.splitByMonth(try #require(crossing.interval(asOf: try at("2027-01-01T00:00:00Z"))))
+        let pieces = AvailabilityCalculator.splitByMonth(
+            try #require(crossing.interval(asOf: try at("2027-01-01T00:00:00Z"))))
         #expect(pieces.map(\.month) == [june, july])
         #expect(pieces.map { $0.interval.upperBound.timeIntervalSince($0.interval.lowerBound) } == [1_200, 1_500])
-        let days = AvailabilityCalculator.daily(month: june, outages: [crossing], maintenance: [], asOf: try at("2027-01-01T00:00:00Z"))
+        let days = AvailabilityCalculator.daily(
+            month: june, outages: [crossing], maintenance: [], asOf: try at("2027-01-01T00:00:00Z"))
         #expect(days.last?.date.description == "2026-06-30")
         #expect(days.last?.unavailableMinutes == 20)
     }
@@ -118,12 +124,14 @@ struct AvailabilityRateTests {
     // SPEC A-1: February of a leap year has 29 days = 41,760 minutes; budget 41.76: 41 minutes met, 42 missed.
     @Test func februaryOfLeapYear() throws {
         let february = try Fixtures.month("2024-02")
-        let met = try monthly(february, [try Fixtures.outage("o", "2024-02-29T12:00:00+01:00", "2024-02-29T12:41:00+01:00")])
+        let met = try monthly(
+            february, [try Fixtures.outage("o", "2024-02-29T12:00:00+01:00", "2024-02-29T12:41:00+01:00")])
         #expect(met.monthMinutes == 41_760)
         #expect(met.budgetMinutes == decimal("41.76"))
         #expect(met.isMet)
         #expect(met.remainingBudgetMinutes == decimal("0.76"))
-        let missed = try monthly(february, [try Fixtures.outage("o", "2024-02-29T12:00:00+01:00", "2024-02-29T12:42:00+01:00")])
+        let missed = try monthly(
+            february, [try Fixtures.outage("o", "2024-02-29T12:00:00+01:00", "2024-02-29T12:42:00+01:00")])
         #expect(!missed.isMet)
         #expect(try monthly(try Fixtures.month("2026-02"), []).monthMinutes == 40_320)
     }
@@ -137,7 +145,8 @@ struct AvailabilityRateTests {
         #expect(result.monthMinutes == 44_580)
         #expect(result.unavailableMinutes == 60)
         #expect(result.budgetMinutes == decimal("44.58"))
-        let days = AvailabilityCalculator.daily(month: march, outages: [gap], maintenance: [], asOf: try at("2025-01-01T00:00:00Z"))
+        let days = AvailabilityCalculator.daily(
+            month: march, outages: [gap], maintenance: [], asOf: try at("2025-01-01T00:00:00Z"))
         #expect(days.count == 31)
         #expect(days[30].minutes == 1_380)
         #expect(days[30].unavailableMinutes == 60)
@@ -162,7 +171,8 @@ struct AvailabilityRateTests {
     // incident, not an unavailability: reported, never counted.
     @Test func degradedOutageIsNotCounted() throws {
         let result = try monthly(
-            june, [try Fixtures.outage("d", "2026-06-10T10:00:00+02:00", "2026-06-10T12:00:00+02:00", impact: .degraded)])
+            june,
+            [try Fixtures.outage("d", "2026-06-10T10:00:00+02:00", "2026-06-10T12:00:00+02:00", impact: .degraded)])
         #expect(result.unavailableMinutes == 0)
         #expect(result.degradedMinutes == 120)
         #expect(result.isMet)
@@ -260,7 +270,9 @@ struct MinuteSetTests {
         #expect(series.count == 200)
         #expect(series.failedCount == 2 + 10 + 2 + 10)
         let first = MinuteSet.minute(containing: start)
-        #expect(series.downMinutes.ranges == expectedDown.map { first + Int64($0.lowerBound)..<first + Int64($0.upperBound) })
+        #expect(
+            series.downMinutes.ranges
+                == expectedDown.map { first + Int64($0.lowerBound)..<first + Int64($0.upperBound) })
         let outages = series.outages()
         #expect(outages.count == 4)
         #expect(outages[1].start == start.addingTimeInterval(3600))

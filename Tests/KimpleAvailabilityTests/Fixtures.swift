@@ -17,7 +17,9 @@ enum Fixtures {
         try Outage(id: OutageID(id), start: at(start), end: end.map { try at($0) }, impact: impact, summary: summary)
     }
 
-    static func maintenance(_ id: String, _ kind: MaintenanceKind, _ start: String, _ end: String?) throws
+    static func maintenance(
+        _ id: String, _ kind: MaintenanceKind, _ start: String, _ end: String?
+    ) throws
         -> MaintenanceWindow
     {
         try MaintenanceWindow(id: MaintenanceID(id), kind: kind, start: at(start), end: end.map { try at($0) })
@@ -25,9 +27,12 @@ enum Fixtures {
 
     static func decimal(_ text: String) -> Decimal { Decimal(string: text) ?? .nan }
 
-    static func robot(_ operation: OperationID, _ source: String, _ signal: RobotSignal, _ time: String, tenant: TenantID = tenant)
+    static func robot(
+        _ operation: OperationID, _ source: String, _ signal: RobotSignal, _ time: String, tenant: TenantID = tenant
+    )
         throws -> RobotEvent
     {
-        RobotEvent(tenant: tenant, operation: operation, source: source, signal: signal, time: try at(time), detail: "seen")
+        RobotEvent(
+            tenant: tenant, operation: operation, source: source, signal: signal, time: try at(time), detail: "seen")
     }
 }

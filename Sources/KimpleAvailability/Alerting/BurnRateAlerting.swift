@@ -31,7 +31,9 @@ public struct BurnRateRule: Sendable, Hashable, Codable {
     public var burnRate: Decimal
 
     /// A rule; throws `availability.invalid_policy` unless `0 < short <= long` and `burnRate > 0`.
-    public init(name: String, severity: Severity, longWindow: Duration, shortWindow: Duration, burnRate: Decimal)
+    public init(
+        name: String, severity: Severity, longWindow: Duration, shortWindow: Duration, burnRate: Decimal
+    )
         throws
     {
         let long = longWindow.components.seconds
@@ -47,7 +49,9 @@ public struct BurnRateRule: Sendable, Hashable, Codable {
             burnRate: burnRate)
     }
 
-    private init(unchecked name: String, _ severity: Severity, longWindowSeconds: Int, shortWindowSeconds: Int, burnRate: Decimal) {
+    private init(
+        unchecked name: String, _ severity: Severity, longWindowSeconds: Int, shortWindowSeconds: Int, burnRate: Decimal
+    ) {
         self.name = name
         self.severity = severity
         self.longWindowSeconds = longWindowSeconds
@@ -119,7 +123,8 @@ public enum BurnRateAlerting {
     /// of each window, as PC removes them. A rule fires when, over both its windows,
     /// `unavailable × 100 > burnRate × (100 − target) × covered` (exact, as the workbook's `>`).
     public static func evaluate(
-        outages: [Outage], maintenance: [MaintenanceWindow], at now: Date, rules: [BurnRateRule] = BurnRateRule.workbook,
+        outages: [Outage], maintenance: [MaintenanceWindow], at now: Date,
+        rules: [BurnRateRule] = BurnRateRule.workbook,
         calendar: FrenchCalendar = .paris, commitment: AvailabilityCommitment = .contract
     ) -> BurnRateStatus {
         let month = AvailabilityCalculator.monthly(

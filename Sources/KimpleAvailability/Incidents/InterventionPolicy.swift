@@ -84,7 +84,8 @@ public struct InterventionPolicy: Sendable, Hashable {
             let lastDay = try calendar.addingBusinessDays(minorBusinessDays, to: declaredDay)
             return InterventionDeadline(
                 severity: severity, due: calendar.endOfDay(lastDay),
-                rule: "\(minorBusinessDays) business days after the day of the declaration, until the end of \(lastDay)")
+                rule: "\(minorBusinessDays) business days after the day of the declaration, until the end of \(lastDay)"
+            )
         }
     }
 }
@@ -139,7 +140,9 @@ public struct IncidentResponse: Sendable, Hashable, Codable {
 
     /// Evaluates `incident` under `policy` at `asOf`. Throws `core.out_of_range` for a
     /// declaration near year 9999.
-    public static func evaluate(_ incident: Incident, policy: InterventionPolicy, asOf: Date) throws
+    public static func evaluate(
+        _ incident: Incident, policy: InterventionPolicy, asOf: Date
+    ) throws
         -> IncidentResponse
     {
         let deadline = try policy.deadline(for: incident)
@@ -165,7 +168,8 @@ public struct IncidentResponse: Sendable, Hashable, Codable {
         }
         return IncidentResponse(
             incident: incident, deadline: deadline, respondedAt: responded, status: status, lateSeconds: late,
-            lateBusinessSeconds: lateBusiness, responseSeconds: responded.map { $0.timeIntervalSince(incident.declaredAt) },
+            lateBusinessSeconds: lateBusiness,
+            responseSeconds: responded.map { $0.timeIntervalSince(incident.declaredAt) },
             evaluatedAt: asOf)
     }
 }

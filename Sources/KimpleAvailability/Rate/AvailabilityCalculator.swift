@@ -40,7 +40,9 @@ public enum AvailabilityCalculator {
 
     /// `interval` split at the month boundaries of `calendar`: one piece per month it touches,
     /// in order (an outage from 31 January 23:30 to 1 February 00:20 gives two pieces).
-    public static func splitByMonth(_ interval: Range<Date>, calendar: FrenchCalendar = .paris) -> [(
+    public static func splitByMonth(
+        _ interval: Range<Date>, calendar: FrenchCalendar = .paris
+    ) -> [(
         month: CalendarMonth, interval: Range<Date>
     )] {
         guard interval.lowerBound < interval.upperBound else { return [] }

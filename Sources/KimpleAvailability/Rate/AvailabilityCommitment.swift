@@ -1,5 +1,5 @@
-import KimpleCore
 import Foundation
+import KimpleCore
 
 /// The availability rate the provider commits to: TxD ≥ ``target`` every calendar month
 /// (contract §9.1: "un taux de disponibilité ("TxD") de 99.9 %").
@@ -63,7 +63,7 @@ public enum AvailabilityFormat {
         return truncated(value, places: places) + " %"
     }
 
-    /// An integer with thin grouping for reading ("43 200").
+    /// An integer with its thousands grouped by commas, for reading ("43,200").
     public static func grouped(_ value: Int) -> String {
         let digits = String(value.magnitude)
         var out = ""

@@ -95,7 +95,8 @@ extension MonthlyServiceReport {
         out.append(
             isFinal
                 ? "Final report, computed at \(time(generatedAt))."
-                : "Provisional report as of \(time(generatedAt)): the month is not over; ongoing outages count up to that instant.")
+                : "Provisional report as of \(time(generatedAt)): the month is not over; ongoing outages count up to that instant."
+        )
         out.append("")
         out.append("## Availability (contract §9.1)")
         out.append("")
@@ -104,7 +105,8 @@ extension MonthlyServiceReport {
         out.append("| Minutes of the month | \(AvailabilityFormat.grouped(a.monthMinutes)) |")
         out.append("| Scheduled maintenance | \(AvailabilityFormat.grouped(a.scheduledMaintenanceMinutes)) |")
         out.append("| Emergency maintenance | \(AvailabilityFormat.grouped(a.emergencyMaintenanceMinutes)) |")
-        out.append("| Maintenance excluded (overlaps counted once) | \(AvailabilityFormat.grouped(a.maintenanceMinutes)) |")
+        out.append(
+            "| Maintenance excluded (overlaps counted once) | \(AvailabilityFormat.grouped(a.maintenanceMinutes)) |")
         out.append("| **PC**, covered period | \(AvailabilityFormat.grouped(a.coveredMinutes)) |")
         out.append("| Outage minutes in the month | \(AvailabilityFormat.grouped(a.outageMinutes)) |")
         out.append("| of which during maintenance | \(AvailabilityFormat.grouped(a.outageMinutesDuringMaintenance)) |")
@@ -156,7 +158,8 @@ extension MonthlyServiceReport {
                 let impact =
                     o.impact == .inaccessible
                     ? "inaccessible"
-                    : "degraded" + (o.affectedFunctions.isEmpty ? "" : " (\(o.affectedFunctions.joined(separator: ", ")))")
+                    : "degraded"
+                        + (o.affectedFunctions.isEmpty ? "" : " (\(o.affectedFunctions.joined(separator: ", ")))")
                 out.append(
                     "| \(cell(o.id.rawValue)) | \(time(o.start)) | \(o.end.map { time($0) } ?? "ongoing") | \(cell(impact)) | "
                         + "\(o.origin.rawValue) | \(entry.minutesInMonth) | \(entry.minutesDuringMaintenance) | "
@@ -207,7 +210,8 @@ extension MonthlyServiceReport {
             for entry in incidents where !entry.robotActivity.isEmpty {
                 out.append("")
                 out.append(
-                    "Robot activity of the client during incident `\(cell(entry.response.incident.id.rawValue))` (§7.2):")
+                    "Robot activity of the client during incident `\(cell(entry.response.incident.id.rawValue))` (§7.2):"
+                )
                 out.append(contentsOf: Self.robotLines(entry.robotActivity, time: time))
             }
         }
@@ -235,13 +239,15 @@ extension MonthlyServiceReport {
             out.append("No traffic recorded.")
         } else {
             out.append(
-                "| Operation | Declared | Admitted | Refused (rate) | Refused (platform) | Refused (suspended) | Throttled from | to |")
+                "| Operation | Declared | Admitted | Refused (rate) | Refused (platform) | Refused (suspended) | Throttled from | to |"
+            )
             out.append("|---|---|---:|---:|---:|---:|---|---|")
             for t in traffic {
                 out.append(
                     "| \(cell(t.operation.rawValue)) | \(t.isDeclared ? "yes" : "no") | \(AvailabilityFormat.grouped(t.admitted)) | "
                         + "\(AvailabilityFormat.grouped(t.refusedRate)) | \(AvailabilityFormat.grouped(t.refusedPlatform)) | "
-                        + "\(AvailabilityFormat.grouped(t.refusedSuspended)) | \(time(t.firstThrottled)) | \(time(t.lastThrottled)) |")
+                        + "\(AvailabilityFormat.grouped(t.refusedSuspended)) | \(time(t.firstThrottled)) | \(time(t.lastThrottled)) |"
+                )
             }
         }
         out.append("")
@@ -264,8 +270,10 @@ extension MonthlyServiceReport {
         out.append(
             breaches.isEmpty
                 ? "None."
-                : breaches.map { "- \($0.kind == .availability ? "Availability" : "Late intervention") `\(cell($0.subject))`: \(cell($0.detail))" }
-                    .joined(separator: "\n"))
+                : breaches.map {
+                    "- \($0.kind == .availability ? "Availability" : "Late intervention") `\(cell($0.subject))`: \(cell($0.detail))"
+                }
+                .joined(separator: "\n"))
         out.append("")
         return out.joined(separator: "\n")
     }
@@ -298,7 +306,8 @@ enum MarkdownText {
         let hours = abs(offset) / 3600
         let minutes = abs(offset) % 3600 / 60
         func pad(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(calendar.civilDate(of: date)) \(calendar.localTime(of: date)) (UTC\(sign)\(pad(hours)):\(pad(minutes)))"
+        return
+            "\(calendar.civilDate(of: date)) \(calendar.localTime(of: date)) (UTC\(sign)\(pad(hours)):\(pad(minutes)))"
     }
 
     /// Text safe inside a table cell: pipes escaped, line breaks and backticks removed.

@@ -138,6 +138,7 @@ public struct ServiceReportInputs: Sendable {
     /// Suspension decisions.
     public var suspensions: [SuspensionDecision]
 
+    /// Inputs with the given values (empty lists by default).
     public init(
         tenant: TenantID, month: CalendarMonth, asOf: Date, outages: [Outage] = [],
         maintenance: [MaintenanceWindow] = [], incidents: [Incident] = [], robotEvents: [RobotEvent] = [],
@@ -166,6 +167,7 @@ public struct ServiceReportSettings: Sendable {
     /// How long before an outage or incident robot detections are still attached to it.
     public var robotLookback: Duration
 
+    /// Settings with the given values; the defaults are the contract's.
     public init(
         calendar: FrenchCalendar = .paris, commitment: AvailabilityCommitment = .contract,
         interventions: InterventionPolicy = .contract, robotLookback: Duration = .seconds(15 * 60)
@@ -181,7 +183,9 @@ extension MonthlyServiceReport {
     /// Builds the report of `inputs` (a pure function). Only the tenant's own robot events and
     /// traffic are used (SPEC K-1). Throws `core.out_of_range` for an incident declared near year
     /// 9999.
-    public static func build(_ inputs: ServiceReportInputs, settings: ServiceReportSettings = ServiceReportSettings())
+    public static func build(
+        _ inputs: ServiceReportInputs, settings: ServiceReportSettings = ServiceReportSettings()
+    )
         throws -> MonthlyServiceReport
     {
         let calendar = settings.calendar
@@ -202,7 +206,8 @@ extension MonthlyServiceReport {
             return OutageEntry(
                 outage: outage, minutesInMonth: Int(minutes.count), minutesDuringMaintenance: inMaintenance,
                 countedMinutes: outage.countsAgainstAvailability ? Int(minutes.count) - inMaintenance : 0,
-                robotActivity: RobotAttribution.activity(in: interval, events: events, lookback: settings.robotLookback))
+                robotActivity: RobotAttribution.activity(in: interval, events: events, lookback: settings.robotLookback)
+            )
         }
 
         let maintenanceEntries = inputs.maintenance.sorted { ($0.start, $0.id) < ($1.start, $1.id) }.compactMap {

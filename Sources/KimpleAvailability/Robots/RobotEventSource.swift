@@ -30,6 +30,7 @@ public struct RobotEventList: RobotEventSource {
         self.events = events.sorted { $0.time < $1.time }
     }
 
+    /// The events of `tenant` in `interval`, in time order.
     public func robotEvents(of tenant: TenantID, in interval: Range<Date>) async throws -> [RobotEvent] {
         events.filter { $0.tenant == tenant && interval.contains($0.time) }
     }

@@ -59,7 +59,8 @@ public struct AvailabilityService: Sendable {
         let now = clock.now
         guard outage.start <= now, (outage.end ?? now) <= now else {
             throw KimpleError(
-                .availabilityInvalidInterval, "An outage is recorded once it has happened; its instants cannot be in the future.",
+                .availabilityInvalidInterval,
+                "An outage is recorded once it has happened; its instants cannot be in the future.",
                 context: ["outage": outage.id.rawValue, "now": ISO8601.string(now)])
         }
         try await insertOnce(outage)
@@ -135,7 +136,8 @@ public struct AvailabilityService: Sendable {
         guard incident.declaredAt <= now, (incident.interventionAt ?? now) <= now, (incident.resolvedAt ?? now) <= now
         else {
             throw KimpleError(
-                .availabilityInvalidInterval, "An incident is declared once it happened; its instants cannot be in the future.",
+                .availabilityInvalidInterval,
+                "An incident is declared once it happened; its instants cannot be in the future.",
                 context: ["incident": incident.id.rawValue])
         }
         try await insertOnce(incident)
@@ -218,7 +220,9 @@ public struct AvailabilityService: Sendable {
     }
 
     /// The traffic declarations of the tenant, in operation order.
-    public func trafficDeclarations() async throws -> [TrafficDeclaration] { try await store.all(TrafficDeclaration.self) }
+    public func trafficDeclarations() async throws -> [TrafficDeclaration] {
+        try await store.all(TrafficDeclaration.self)
+    }
 
     /// Records the tenant's samples of a governor evaluation (samples of other tenants are
     /// ignored: each tenant's service records its own). Returns how many were recorded.

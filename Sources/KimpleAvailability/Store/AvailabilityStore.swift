@@ -17,27 +17,37 @@ public protocol AvailabilityRecord: Codable, Sendable, Hashable {
 }
 
 extension Outage: AvailabilityRecord {
+    /// The key prefix of this kind of record.
     public static var recordKind: String { "outage" }
+    /// The key of the record: its id.
     public var recordKey: String { id.rawValue }
 }
 
 extension MaintenanceWindow: AvailabilityRecord {
+    /// The key prefix of this kind of record.
     public static var recordKind: String { "maintenance" }
+    /// The key of the record: its id.
     public var recordKey: String { id.rawValue }
 }
 
 extension Incident: AvailabilityRecord {
+    /// The key prefix of this kind of record.
     public static var recordKind: String { "incident" }
+    /// The key of the record: its id.
     public var recordKey: String { id.rawValue }
 }
 
 extension SuspensionDecision: AvailabilityRecord {
+    /// The key prefix of this kind of record.
     public static var recordKind: String { "suspension" }
+    /// The key of the record: its id.
     public var recordKey: String { id.rawValue }
 }
 
 extension TrafficDeclaration: AvailabilityRecord {
+    /// The key prefix of this kind of record.
     public static var recordKind: String { "declaration" }
+    /// The key of the record: its id.
     public var recordKey: String { operation.rawValue }
 }
 
@@ -48,6 +58,7 @@ public struct StoredRecord<Record: AvailabilityRecord>: Sendable {
     /// Its version: unique and increasing across the store.
     public let version: UInt64
 
+    /// A record read at `version`.
     public init(record: Record, version: UInt64) {
         self.record = record
         self.version = version

@@ -10,6 +10,7 @@ import Synchronization
 /// An ``AvailabilityStore`` in memory (tests, demos). Every operation runs under one lock, so
 /// inserts and compare-and-sets are atomic.
 public final class InMemoryAvailabilityStore: AvailabilityStore {
+    /// The tenant whose records these are.
     public let tenant: TenantID
 
     private struct Entry {
@@ -30,6 +31,7 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         self.tenant = tenant
     }
 
+    @discardableResult
     public func insert<Record: AvailabilityRecord>(_ record: Record) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)
         return try state.withLock { state in
@@ -41,7 +43,9 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         }
     }
 
-    public func get<Record: AvailabilityRecord>(_ type: Record.Type, key: String) async throws -> StoredRecord<Record>? {
+    /// The record at `key`, with its version; see ``AvailabilityStore/get(_:key:)``.
+    public func get<Record: AvailabilityRecord>(_ type: Record.Type, key: String) async throws -> StoredRecord<Record>?
+    {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: key)
         return try state.withLock { state in
             guard let entry = state.records[key] else { return nil }
@@ -50,6 +54,7 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         }
     }
 
+    @discardableResult
     public func replace<Record: AvailabilityRecord>(_ record: Record, expectedVersion: UInt64) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)
         return try state.withLock { state in
@@ -62,6 +67,7 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         }
     }
 
+    /// Every record of `type` in key order; see ``AvailabilityStore/all(_:)``.
     public func all<Record: AvailabilityRecord>(_ type: Record.Type) async throws -> [Record] {
         let prefix = Record.recordKind + "/"
         return try state.withLock { state in
@@ -74,10 +80,12 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         }
     }
 
+    /// Appends `samples` atomically; see ``AvailabilityStore/appendTraffic(_:)``.
     public func appendTraffic(_ samples: [TrafficSample]) async throws {
         state.withLock { $0.traffic.append(contentsOf: samples) }
     }
 
+    /// The samples overlapping `interval`; see ``AvailabilityStore/traffic(overlapping:)``.
     public func traffic(overlapping interval: Range<Date>) async throws -> [TrafficSample] {
         state.withLock { state in state.traffic.filter { AvailabilityKeys.overlaps($0, interval) } }
     }

@@ -42,9 +42,9 @@ public struct AdmissionRefusal: Sendable, Hashable {
 
     private func format3(_ value: Double) -> String {
         let millis = Int64((value * 1000).rounded(.up))
-        let whole = millis / 1000
-        let fraction = millis % 1000
-        return fraction == 0 ? "\(whole)" : "\(whole)." + String(String(fraction + 1000).dropFirst())
+        var fraction = String(String(millis % 1000 + 1000).dropFirst())
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(millis / 1000)" + (fraction.isEmpty ? "" : "." + fraction)
     }
 }
 

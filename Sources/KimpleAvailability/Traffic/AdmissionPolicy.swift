@@ -71,7 +71,8 @@ public struct AdmissionPolicy: Sendable, Hashable {
         func check(_ condition: Bool, _ name: String) throws {
             guard condition else {
                 throw KimpleError(
-                    .trafficInvalidPolicy, "The admission policy value '\(name)' is out of its range; see AdmissionPolicy.",
+                    .trafficInvalidPolicy,
+                    "The admission policy value '\(name)' is out of its range; see AdmissionPolicy.",
                     context: ["setting": name])
             }
         }

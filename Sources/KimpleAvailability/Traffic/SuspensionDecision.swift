@@ -62,7 +62,8 @@ public struct SuspensionDecision: Sendable, Hashable, Codable {
     ) throws {
         guard reason.contains(where: { !$0.isWhitespace }) else {
             throw KimpleError(
-                .invalidArgument, "A suspension decision states its reason.", context: ["operation": operation.rawValue])
+                .invalidArgument, "A suspension decision states its reason.", context: ["operation": operation.rawValue]
+            )
         }
         try Instants.validate(decidedAt, what: "suspension \(id)")
         self.id = id
@@ -103,6 +104,7 @@ public final class RecordingOperationSuspender: OperationSuspending {
 
     private let state = Mutex(State())
 
+    /// A suspender that accepts every decision.
     public init() {}
 
     /// Every decision received, in order (a decision received twice is listed once).
@@ -113,6 +115,7 @@ public final class RecordingOperationSuspender: OperationSuspending {
         state.withLock { $0.failure = error }
     }
 
+    /// Records `decision`, or throws the error set by ``fail(with:)``.
     public func suspend(_ decision: SuspensionDecision) async throws {
         try state.withLock { state in
             if let failure = state.failure { throw failure }

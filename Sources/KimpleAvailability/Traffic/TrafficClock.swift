@@ -25,6 +25,7 @@ public struct TrafficInstant: Sendable, Hashable, Comparable, CustomStringConver
         .nanoseconds(lhs.nanoseconds.subtractingSaturating(rhs.nanoseconds))
     }
 
+    /// Earlier instants first.
     @inlinable public static func < (lhs: TrafficInstant, rhs: TrafficInstant) -> Bool {
         lhs.nanoseconds < rhs.nanoseconds
     }
@@ -43,8 +44,10 @@ public protocol TrafficClock: Sendable {
 /// The machine's monotonic clock (`DispatchTime`: CLOCK_MONOTONIC on Linux, the uptime clock on
 /// Darwin).
 public struct MonotonicTrafficClock: TrafficClock {
+    /// The machine's monotonic clock.
     public init() {}
 
+    /// The current instant of the monotonic clock.
     @inlinable public func now() -> TrafficInstant {
         TrafficInstant(nanoseconds: Int64(truncatingIfNeeded: DispatchTime.now().uptimeNanoseconds))
     }
@@ -59,6 +62,7 @@ public final class ManualTrafficClock: TrafficClock {
         self.current = Atomic(start.nanoseconds)
     }
 
+    /// The instant the clock is stopped at.
     public func now() -> TrafficInstant { TrafficInstant(nanoseconds: current.load(ordering: .acquiring)) }
 
     /// Moves the clock forward by `duration` (never backwards: a negative duration is ignored).

@@ -9,8 +9,11 @@ import KimpleGames
 
 /// A channel through which the client promotes an operation (contract §7.3).
 public struct PromotionChannel: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The channel's name (`email`, `television`...).
     public let rawValue: String
+    /// A channel named `rawValue`.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The channel's name.
     public var description: String { rawValue }
 
     /// An e-mail to a customer database.

@@ -237,6 +237,9 @@ public struct AvailabilityService: Sendable {
     /// operations lifecycle and the admission controller (SPEC A-5, contract §7.3). The decision
     /// is stored before anything else happens; if the lifecycle fails, it stays stored as
     /// ``SuspensionDecision/Status/failed`` and ``retrySuspension(_:)`` hands it over again.
+    /// Without a lifecycle connected (``suspender`` is `nil`) it stays
+    /// ``SuspensionDecision/Status/recorded``; the admission controller, if any, refuses the
+    /// operation's requests from the decision on.
     /// Throws `core.invalid_argument` for a blank reason, `availability.duplicate` for an id in
     /// use, and what the lifecycle throws (after recording the failure).
     @discardableResult

@@ -204,7 +204,8 @@ struct AdmissionTests {
     // SPEC A-5: a suspended operation's requests are refused with `traffic.suspended` and no
     // retry-after; resuming lets them through.
     @Test func suspendedOperationIsRefused() throws {
-        let controller = AdmissionController(policy: try AdmissionPolicy())
+        let clock = ManualTrafficClock(.seconds(50))
+        let controller = AdmissionController(policy: try AdmissionPolicy(), clock: clock)
         controller.setSuspended(true, tenant: tenant, operation: "op")
         guard case .refused(let refusal) = controller.admit(tenant: tenant, operation: "op") else {
             Issue.record("a suspended operation was admitted")
@@ -213,7 +214,14 @@ struct AdmissionTests {
         #expect(refusal.retryAfter == nil)
         #expect(refusal.error.code == .trafficSuspended)
         controller.setSuspended(false, tenant: tenant, operation: "op")
-        #expect(controller.admit(tenant: tenant, operation: "op").isAdmitted)
+        guard case .admitted(let permit) = controller.admit(tenant: tenant, operation: "op") else {
+            Issue.record("a resumed operation was refused")
+            return
+        }
+        #expect(permit.admittedAt == .seconds(50))
+        clock.advance(by: .milliseconds(20))
+        controller.release(permit, at: clock.now())
+        #expect(controller.inFlight == 0)
     }
 
     // SPEC A-5: impossible policies are refused.

@@ -8,8 +8,11 @@ private let decimal = Fixtures.decimal
 
 @Suite("Availability rate (TxD, DS, PC)")
 struct AvailabilityRateTests {
-    let june = CalendarMonth(containing: CivilDate(daysSinceEpoch: 20_605))  // 2026-06-01
-    let endOfJune = try? at("2026-07-01T00:00:00+02:00")
+    let june: CalendarMonth
+
+    init() throws {
+        june = try Fixtures.month("2026-06")
+    }
 
     func monthly(
         _ month: CalendarMonth, _ outages: [Outage], _ windows: [MaintenanceWindow] = [], asOf: Date? = nil

@@ -252,13 +252,16 @@ def schedule_moments(seed, start_ms, end_ms, prizes, spread):
 
 def schedule_text(vector, moments):
     policy = vector["policy"]
-    expiry = "roll-over" if policy.get("winWindowMs") is None else "window\t%d" % policy["winWindowMs"]
+    window = policy.get("winWindowSeconds")
     max_wins = policy.get("maxWinsPerPerson")
+    seed_digest = hashlib.sha256(bytes.fromhex(vector["seed"])).hexdigest()
     lines = [SCHEDULE_HEADER,
              "operation\t%s" % vector["operation"],
              "window\t%d\t%d" % (vector["opensAtMs"], vector["closesAtMs"]),
-             "expiry\t%s" % expiry,
-             "max-wins-per-person\t%s" % ("unlimited" if max_wins is None else str(max_wins))]
+             "expiry\troll-over" if window is None else "expiry\twindow\t%d" % window,
+             "max-wins-per-person\t%s" % ("unlimited" if max_wins is None else str(max_wins)),
+             "origin\tgenerated\t%s\t%d\t%d\t%s" % (
+                 vector["spread"], vector["marginStartMs"], vector["marginEndMs"], seed_digest)]
     for prize in sorted(vector["prizes"], key=lambda p: p["code"].encode("utf-8")):
         lines.append("prize\t%s\t%d\t%d" % (prize["code"], prize["quantity"], prize["priority"]))
     for at, code in moments:
@@ -294,7 +297,7 @@ def check_schedule_vector(vector):
     text = schedule_text(vector, moments)
     expected = vector["expected"]
     got = {
-        "moments": [[at, code] for at, code in moments],
+        "moments": [{"atMs": at, "prize": code} for at, code in moments],
         "commitment": hashlib.sha256(text).hexdigest(),
     }
     return [name for name in got if got[name] != expected[name]], got

@@ -71,6 +71,9 @@ public final class FileInstantWinLedger: InstantWinLedger {
         try FileInstantWinLedger(journal: storage.journal(tenant: tenant, name: storeName))
     }
 
+    /// The journal's directory.
+    public var directory: URL { journal.directory }
+
     /// Waits for pending writes and closes the journal. Later calls throw `storage.closed`.
     public func close() { journal.close() }
 

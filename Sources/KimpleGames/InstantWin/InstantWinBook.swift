@@ -246,6 +246,13 @@ public struct InstantWinReport: Sendable, Hashable, Codable {
         public var stock: Int
         public var awarded: Int
         public var remaining: Int
+
+        public init(prize: String, stock: Int, awarded: Int, remaining: Int) {
+            self.prize = prize
+            self.stock = stock
+            self.awarded = awarded
+            self.remaining = remaining
+        }
     }
 
     /// The operation.

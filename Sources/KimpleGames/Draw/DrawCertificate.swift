@@ -90,6 +90,34 @@ public struct DrawCertificate: Sendable, Hashable, Codable {
     /// Disqualifications since the draw, in the order they were made.
     public var replacements: [DrawReplacement]
 
+    /// A certificate with every field given (``DrawService`` builds them; this is for hosts
+    /// that store certificates elsewhere and tests).
+    public init(
+        certificateVersion: Int = 1, operation: OperationID, rulesDocumentSHA256: SHA256Digest,
+        commitment: DrawCommitment, committedAt: Date, closesAt: Date, seed: DrawSeed,
+        entryList: DrawEntryListSummary, algorithm: String, method: DrawMethod, streamKey: SHA256Digest,
+        rules: DrawRules, drawnAt: Date, drawnBy: Principal, winners: [DrawPick], reserves: [DrawPick],
+        replacements: [DrawReplacement]
+    ) {
+        self.certificateVersion = certificateVersion
+        self.operation = operation
+        self.rulesDocumentSHA256 = rulesDocumentSHA256
+        self.commitment = commitment
+        self.committedAt = committedAt
+        self.closesAt = closesAt
+        self.seed = seed
+        self.entryList = entryList
+        self.algorithm = algorithm
+        self.method = method
+        self.streamKey = streamKey
+        self.rules = rules
+        self.drawnAt = drawnAt
+        self.drawnBy = drawnBy
+        self.winners = winners
+        self.reserves = reserves
+        self.replacements = replacements
+    }
+
     /// The current holder of each winner's place (1-based index + 1), after replacements;
     /// `nil` for a place left vacant.
     public var standingWinners: [DrawPick?] {
@@ -198,14 +226,14 @@ enum GamesTime {
 
     /// ISO 8601 text in UTC, always with three fractional digits: `2026-06-01T10:00:00.000Z`.
     static func iso8601(_ date: Date) -> String {
-        var buffer = ByteBuffer(capacity: 24)
-        appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: &buffer)
+        let buffer = ByteBuffer(capacity: 24)
+        appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: buffer)
         return String(decoding: buffer.bytes, as: UTF8.self)
     }
 
     /// Appends `yyyy-MM-ddTHH:mm:ss.SSSZ` for an instant in milliseconds since 1970 (years
     /// 0 to 9999; other years print with more or fewer digits).
-    static func appendISO8601(milliseconds: Int64, to buffer: inout ByteBuffer) {
+    static func appendISO8601(milliseconds: Int64, to buffer: ByteBuffer) {
         let seconds = floorDivide(milliseconds, 1000)
         let millis = Int(milliseconds - seconds * 1000)
         let days = floorDivide(seconds, 86_400)

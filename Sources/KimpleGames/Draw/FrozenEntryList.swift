@@ -103,17 +103,17 @@ public struct FrozenEntryList: Sendable {
     public func forEachCanonicalChunk(
         chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void
     ) rethrows {
-        var buffer = ByteBuffer(capacity: chunkSize + 512)
+        let buffer = ByteBuffer(capacity: chunkSize + 512)
         buffer.append(Self.header)
         buffer.append(0x0A)
         for entry in entries {
-            Self.appendLine(entry, to: &buffer)
+            Self.appendLine(entry, to: buffer)
             if buffer.count >= chunkSize {
-                try buffer.bytes.withUnsafeBytes { try body($0) }
+                try buffer.withUnsafeBytes { try body($0) }
                 buffer.removeAll()
             }
         }
-        if !buffer.isEmpty { try buffer.bytes.withUnsafeBytes { try body($0) } }
+        if !buffer.isEmpty { try buffer.withUnsafeBytes { try body($0) } }
     }
 
     /// The whole canonical form. Loads it in memory: for small lists and tests.
@@ -136,7 +136,7 @@ public struct FrozenEntryList: Sendable {
     /// Validates every entry while encoding and hashing the canonical form as one stream.
     private static func hash(_ entries: [DrawEntry]) throws -> (SHA256Digest, Bool) {
         var hasher = SHA256()
-        var buffer = ByteBuffer(capacity: (1 << 20) + 512)
+        let buffer = ByteBuffer(capacity: (1 << 20) + 512)
         buffer.append(header)
         buffer.append(0x0A)
         var weighted = false
@@ -147,13 +147,13 @@ public struct FrozenEntryList: Sendable {
                     context: ["entryID": String(entry.entryID.prefix(64)), "index": String(index), "reason": reason])
             }
             if entry.weight != 1 { weighted = true }
-            appendLine(entry, to: &buffer)
+            appendLine(entry, to: buffer)
             if buffer.count >= 1 << 20 {
-                buffer.bytes.withUnsafeBytes { hasher.update(bytes: $0) }
+                buffer.withUnsafeBytes { hasher.update(bytes: $0) }
                 buffer.removeAll()
             }
         }
-        buffer.bytes.withUnsafeBytes { hasher.update(bytes: $0) }
+        buffer.withUnsafeBytes { hasher.update(bytes: $0) }
         return (hasher.finalize(), weighted)
     }
 
@@ -179,7 +179,7 @@ public struct FrozenEntryList: Sendable {
     }
 
     @inline(__always)
-    static func appendLine(_ entry: DrawEntry, to buffer: inout ByteBuffer) {
+    static func appendLine(_ entry: DrawEntry, to buffer: ByteBuffer) {
         buffer.append(entry.entryID)
         buffer.append(0x09)
         buffer.append(entry.personKey)

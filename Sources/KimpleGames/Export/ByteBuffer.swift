@@ -1,39 +1,81 @@
 /// A growable byte buffer with fast appends of text, used by the canonical forms and the
 /// export encoders. Internal: callers see chunks of bytes, never the buffer.
-struct ByteBuffer {
-    private(set) var bytes: [UInt8]
+///
+/// A class over manually allocated memory, so that appending a byte is a store and a count
+/// increment, also in debug builds (an export writes tens of millions of bytes). Used by one
+/// task at a time; never shared.
+final class ByteBuffer {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    /// The bytes held.
+    private(set) var count = 0
 
     init(capacity: Int) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(64, capacity)
+        self.base = UnsafeMutablePointer<UInt8>.allocate(capacity: self.capacity)
     }
 
-    var count: Int { bytes.count }
-    var isEmpty: Bool { bytes.isEmpty }
+    deinit { base.deallocate() }
 
-    mutating func removeAll() { bytes.removeAll(keepingCapacity: true) }
+    var isEmpty: Bool { count == 0 }
+
+    /// A copy of the bytes held.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+    /// Calls `body` with the bytes held (valid during the call only).
+    func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    /// The bytes held, then empties the buffer.
+    func take() -> [UInt8] {
+        let chunk = bytes
+        count = 0
+        return chunk
+    }
+
+    func removeAll() { count = 0 }
+
+    private func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        moved.update(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = newCapacity
+    }
 
     @inline(__always)
-    mutating func append(_ byte: UInt8) { bytes.append(byte) }
-
-    mutating func append(_ raw: UnsafeRawBufferPointer) {
-        bytes.append(contentsOf: raw.bindMemory(to: UInt8.self))
+    func append(_ byte: UInt8) {
+        let at = count
+        if at == capacity { grow(at + 1) }
+        base[at] = byte
+        count = at + 1
     }
 
-    mutating func append(_ raw: UnsafeBufferPointer<UInt8>) {
-        bytes.append(contentsOf: raw)
+    func append(_ raw: UnsafeRawBufferPointer) {
+        guard let source = raw.baseAddress, raw.count > 0 else { return }
+        let start = count
+        if start + raw.count > capacity { grow(start + raw.count) }
+        UnsafeMutableRawPointer(base + start).copyMemory(from: source, byteCount: raw.count)
+        count = start + raw.count
+    }
+
+    func append(_ raw: UnsafeBufferPointer<UInt8>) {
+        append(UnsafeRawBufferPointer(raw))
     }
 
     /// Appends the UTF-8 bytes of `string`.
-    mutating func append(_ string: String) {
+    func append(_ string: String) {
         var string = string
-        string.withUTF8 { bytes.append(contentsOf: $0) }
+        string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
     /// Appends the decimal digits of `value` (with a leading `-` when negative).
-    mutating func appendDecimal(_ value: Int64) {
+    func appendDecimal(_ value: Int64) {
         if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
+            append(UInt8(ascii: "-"))
             appendDecimal(UInt64(bitPattern: 0 &- value))
         } else {
             appendDecimal(UInt64(value))
@@ -41,33 +83,39 @@ struct ByteBuffer {
     }
 
     /// Appends the decimal digits of `value`.
-    mutating func appendDecimal(_ value: UInt64) {
-        if value < 10 {
-            bytes.append(UInt8(truncatingIfNeeded: value) &+ 48)
-            return
+    func appendDecimal(_ value: UInt64) {
+        var digits = 1
+        var scan = value
+        while scan >= 10 {
+            scan /= 10
+            digits += 1
         }
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes: room for 20 digits
-        var position = 24
+        let start = count
+        if start + digits > capacity { grow(start + digits) }
+        let target = base + start
         var rest = value
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            while rest > 0 {
-                position -= 1
-                buffer[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
-                rest /= 10
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position..<24]))
+        var position = digits
+        while position > 0 {
+            position -= 1
+            target[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+            rest /= 10
         }
+        count = start + digits
     }
 
-    /// Appends `value` as exactly `width` decimal digits (zero-padded; `value` fits).
-    mutating func appendPadded(_ value: Int, width: Int) {
-        var divisor = 1
-        for _ in 1..<width { divisor *= 10 }
+    /// Appends `value` (0 or more) as exactly `width` decimal digits, zero-padded (the leading
+    /// digits of a longer value are dropped).
+    func appendPadded(_ value: Int, width: Int) {
+        let start = count
+        if start + width > capacity { grow(start + width) }
+        let target = base + start
         var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(truncatingIfNeeded: rest / divisor) &+ 48)
-            rest %= divisor
-            divisor /= 10
+        var position = width
+        while position > 0 {
+            position -= 1
+            target[position] = UInt8(truncatingIfNeeded: rest % 10) &+ 48
+            rest /= 10
         }
+        count = start + width
     }
 }

@@ -25,19 +25,16 @@ struct ExportEncoder {
         case pseudonymise
     }
 
-    struct Column {
-        var source: Int
-        var name: String
-        var treatment: Treatment
-        /// `"name":` as JSON bytes (with a leading comma after the first column).
-        var jsonKey: [UInt8]
-    }
-
     let format: ExportFormat
-    let columns: [Column]
     let sourceCount: Int
+    /// Per column written: the schema column it comes from, its treatment, its name, and
+    /// `"name":` as JSON bytes (with a leading comma after the first column).
+    private let sources: [Int]
+    private let treatments: [Treatment]
+    private let names: [String]
+    private let jsonKeys: [[UInt8]]
     private let key: HMACSHA256Key?
-    private(set) var buffer: ByteBuffer
+    let buffer: ByteBuffer
     /// The largest row encoded so far, in bytes (for the flat-memory bound).
     private(set) var largestRow = 0
 
@@ -45,28 +42,37 @@ struct ExportEncoder {
         self.format = format
         self.sourceCount = schema.columns.count
         self.key = key
-        var columns: [Column] = []
+        var sources: [Int] = []
+        var treatments: [Treatment] = []
+        var names: [String] = []
+        var jsonKeys: [[UInt8]] = []
         for (index, column) in schema.columns.enumerated() {
             guard let treatment = plan[index] else { continue }
-            var jsonKey: [UInt8] = columns.isEmpty ? [] : [UInt8(ascii: ",")]
+            var jsonKey: [UInt8] = names.isEmpty ? [] : [UInt8(ascii: ",")]
             jsonKey.append(UInt8(ascii: "\""))
             jsonKey.append(contentsOf: column.name.utf8)
             jsonKey.append(contentsOf: "\":".utf8)
-            columns.append(Column(source: index, name: column.name, treatment: treatment, jsonKey: jsonKey))
+            sources.append(index)
+            treatments.append(treatment)
+            names.append(column.name)
+            jsonKeys.append(jsonKey)
         }
-        self.columns = columns
+        self.sources = sources
+        self.treatments = treatments
+        self.names = names
+        self.jsonKeys = jsonKeys
         self.buffer = ByteBuffer(capacity: chunkSize + 4096)
     }
 
     /// The names of the columns written, in order.
-    var writtenColumns: [String] { columns.map(\.name) }
+    var writtenColumns: [String] { names }
 
     /// The CSV header line (nothing for JSON Lines).
-    mutating func encodeHeader() {
+    func encodeHeader() {
         guard format == .csv else { return }
-        for (position, column) in columns.enumerated() {
+        for (position, name) in names.enumerated() {
             if position > 0 { buffer.append(UInt8(ascii: ",")) }
-            buffer.append(column.name)
+            buffer.append(name)
         }
         buffer.append(0x0D)
         buffer.append(0x0A)
@@ -76,43 +82,49 @@ struct ExportEncoder {
     ///
     /// - Throws: `export.invalid_row` when it does not have one value per schema column.
     mutating func encode(_ row: ExportRow, number: Int) throws {
-        guard row.values.count == sourceCount else {
+        let values = row.values
+        guard values.count == sourceCount else {
             throw KimpleError(
-                .exportInvalidRow, "A row has \(row.values.count) values for \(sourceCount) columns.",
+                .exportInvalidRow, "A row has \(values.count) values for \(sourceCount) columns.",
                 context: ["row": String(number)])
         }
         let before = buffer.count
         switch format {
         case .csv:
-            for (position, column) in columns.enumerated() {
+            for position in 0..<sources.count {
                 if position > 0 { buffer.append(UInt8(ascii: ",")) }
-                appendCSV(value(row.values[column.source], column.treatment))
+                if treatments[position] == .clear {
+                    appendCSV(values[sources[position]])
+                } else {
+                    appendCSV(pseudonym(values[sources[position]]))
+                }
             }
             buffer.append(0x0D)
             buffer.append(0x0A)
         case .jsonLines:
             buffer.append(UInt8(ascii: "{"))
-            for column in columns {
-                column.jsonKey.withUnsafeBufferPointer { buffer.append($0) }
-                appendJSON(value(row.values[column.source], column.treatment))
+            for position in 0..<sources.count {
+                jsonKeys[position].withUnsafeBufferPointer { buffer.append($0) }
+                if treatments[position] == .clear {
+                    appendJSON(values[sources[position]])
+                } else {
+                    appendJSON(pseudonym(values[sources[position]]))
+                }
             }
             buffer.append(UInt8(ascii: "}"))
             buffer.append(0x0A)
         }
-        largestRow = max(largestRow, buffer.count - before)
+        let size = buffer.count - before
+        if size > largestRow { largestRow = size }
     }
 
     /// The bytes encoded since the last call.
-    mutating func take() -> [UInt8] {
-        let chunk = buffer.bytes
-        buffer.removeAll()
-        return chunk
-    }
+    func take() -> [UInt8] { buffer.take() }
 
     // MARK: - Values
 
-    private func value(_ value: ExportValue, _ treatment: Treatment) -> ExportValue {
-        guard treatment == .pseudonymise, let key, value != .null else { return value }
+    private func pseudonym(_ value: ExportValue) -> ExportValue {
+        guard let key, value != .null else { return value }
         return .text(key.authenticationCode(for: Self.plainText(value)).hex)
     }
 
@@ -129,7 +141,7 @@ struct ExportEncoder {
         }
     }
 
-    private mutating func appendCSV(_ value: ExportValue) {
+    private func appendCSV(_ value: ExportValue) {
         switch value {
         case .null:
             return
@@ -142,14 +154,14 @@ struct ExportEncoder {
         case .boolean(let flag):
             buffer.append(flag ? "true" : "false")
         case .instant(let date):
-            GamesTime.appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: &buffer)
+            GamesTime.appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: buffer)
         }
     }
 
     /// A text cell: neutralised when it starts with `=`, `+`, `-`, `@`, tab or CR (a `'` is put
     /// in front), quoted when it holds `,`, `"`, CR or LF, and `""` when empty (an empty cell
     /// means no value).
-    private mutating func appendCSVText(_ text: String) {
+    private func appendCSVText(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             guard let first = bytes.first else {
@@ -188,7 +200,7 @@ struct ExportEncoder {
         byte == 0x3D || byte == 0x2B || byte == 0x2D || byte == 0x40 || byte == 0x09 || byte == 0x0D
     }
 
-    private mutating func appendJSON(_ value: ExportValue) {
+    private func appendJSON(_ value: ExportValue) {
         switch value {
         case .null:
             buffer.append("null")
@@ -202,12 +214,12 @@ struct ExportEncoder {
             buffer.append(flag ? "true" : "false")
         case .instant(let date):
             buffer.append(UInt8(ascii: "\""))
-            GamesTime.appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: &buffer)
+            GamesTime.appendISO8601(milliseconds: DrawEntry.milliseconds(of: date), to: buffer)
             buffer.append(UInt8(ascii: "\""))
         }
     }
 
-    private mutating func appendJSONString(_ text: String) {
+    private func appendJSONString(_ text: String) {
         var text = text
         buffer.append(UInt8(ascii: "\""))
         text.withUTF8 { bytes in

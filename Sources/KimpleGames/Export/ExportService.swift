@@ -117,9 +117,9 @@ public struct ExportService: Sendable {
 
     /// Exports `rows` under `request` into `sink`; returns what was written.
     ///
-    /// `rows` is any asynchronous sequence: a store's paged reader (``PagedExportRows``), rows
-    /// computed on the fly (``SequenceExportRows``)... Each row holds one value per schema
-    /// column.
+    /// `rows` is any asynchronous sequence: rows computed on the fly (``SequenceExportRows``),
+    /// a store's reader... Each row holds one value per schema column. A source that reads
+    /// pages should prefer ``export(_:pages:to:)``, which avoids one suspension per row.
     ///
     /// - Throws: `export.invalid_schema` for a bad schema; the gate's `privacy.` errors;
     ///   `export.special_category_not_allowed` when special categories are asked in clear and
@@ -130,6 +130,89 @@ public struct ExportService: Sendable {
     public func export<Rows: AsyncSequence>(
         _ request: ExportRequest, rows: Rows, to sink: some ExportSink
     ) async throws -> ExportReceipt where Rows.Element == ExportRow {
+        let run = try await start(request)
+        do {
+            run.encoder.encodeHeader()
+            for try await row in rows {
+                try run.add(row)
+                if run.encoder.buffer.count >= Self.chunkSize { try await run.flush(sink) }
+            }
+            try await run.flush(sink)
+            try await sink.finish()
+        } catch {
+            try await failed(run, error)
+        }
+        return try await completed(run)
+    }
+
+    /// Exports `pages` (each an array of rows, in order) under `request` into `sink`: the same
+    /// as ``export(_:rows:to:)`` for a source that reads a store page by page
+    /// (``PagedExportRows/pages``). Memory holds one page and one chunk.
+    ///
+    /// - Throws: what ``export(_:rows:to:)`` throws.
+    @discardableResult
+    public func export<Pages: AsyncSequence>(
+        _ request: ExportRequest, pages: Pages, to sink: some ExportSink
+    ) async throws -> ExportReceipt where Pages.Element == [ExportRow] {
+        let run = try await start(request)
+        do {
+            run.encoder.encodeHeader()
+            for try await page in pages {
+                for row in page {
+                    try run.add(row)
+                    if run.encoder.buffer.count >= Self.chunkSize { try await run.flush(sink) }
+                }
+            }
+            try await run.flush(sink)
+            try await sink.finish()
+        } catch {
+            try await failed(run, error)
+        }
+        return try await completed(run)
+    }
+
+    /// The state of one export under way.
+    private final class Run {
+        let request: ExportRequest
+        let subject: String
+        let grant: ProcessingGrant
+        let dropped: [String]
+        let pseudonymised: [String]
+        var encoder: ExportEncoder
+        var hasher = SHA256()
+        var bytes = 0
+        var rows = 0
+        var largestChunk = 0
+
+        init(
+            request: ExportRequest, subject: String, grant: ProcessingGrant, dropped: [String], pseudonymised: [String],
+            encoder: ExportEncoder
+        ) {
+            self.request = request
+            self.subject = subject
+            self.grant = grant
+            self.dropped = dropped
+            self.pseudonymised = pseudonymised
+            self.encoder = encoder
+        }
+
+        func add(_ row: ExportRow) throws {
+            rows += 1
+            try encoder.encode(row, number: rows)
+        }
+
+        func flush(_ sink: some ExportSink) async throws {
+            let chunk = encoder.take()
+            guard !chunk.isEmpty else { return }
+            hasher.update(chunk)
+            bytes += chunk.count
+            largestChunk = max(largestChunk, chunk.count)
+            try await sink.write(chunk)
+        }
+    }
+
+    /// Validates `request`, authorises it and plans its columns. Writes nothing.
+    private func start(_ request: ExportRequest) async throws -> Run {
         try request.schema.validate()
         var plan: [ExportEncoder.Treatment?] = []
         var categories = Set<DataCategory>()
@@ -178,47 +261,36 @@ public struct ExportService: Sendable {
                 "The instruction does not allow special-category data in clear; drop or pseudonymise those columns.",
                 context: ["schema": request.schema.name])
         }
+        return Run(
+            request: request, subject: subject, grant: grant, dropped: dropped, pseudonymised: pseudonymised,
+            encoder: ExportEncoder(
+                format: request.format, schema: request.schema, plan: plan, key: key, chunkSize: Self.chunkSize))
+    }
 
-        var encoder = ExportEncoder(
-            format: request.format, schema: request.schema, plan: plan, key: key, chunkSize: Self.chunkSize)
-        var hasher = SHA256()
-        var bytes = 0
-        var rowCount = 0
-        var largestChunk = 0
-        func flush(_ sink: some ExportSink) async throws {
-            let chunk = encoder.take()
-            guard !chunk.isEmpty else { return }
-            hasher.update(chunk)
-            bytes += chunk.count
-            largestChunk = max(largestChunk, chunk.count)
-            try await sink.write(chunk)
-        }
-        do {
-            encoder.encodeHeader()
-            for try await row in rows {
-                rowCount += 1
-                try encoder.encode(row, number: rowCount)
-                if encoder.buffer.count >= Self.chunkSize { try await flush(sink) }
-            }
-            try await flush(sink)
-            try await sink.finish()
-        } catch {
-            let code = (error as? KimpleError)?.code.rawValue ?? "unexpected"
-            try await evidence.record(
-                request.principal, action: "games.export.failed", subject: subject,
-                details:
-                    "\(request.schema.name) v\(request.schema.version) \(request.format.rawValue) stopped after \(rowCount) row(s), \(bytes) byte(s) (sha256 \(hasher.finalize().hex)): \(code)"
-            )
-            throw error
-        }
+    /// Records a failed export and rethrows its error.
+    private func failed(_ run: Run, _ error: any Error) async throws -> Never {
+        let request = run.request
+        let code = (error as? KimpleError)?.code.rawValue ?? "unexpected"
+        try await evidence.record(
+            request.principal, action: "games.export.failed", subject: run.subject,
+            details:
+                "\(request.schema.name) v\(request.schema.version) \(request.format.rawValue) stopped after \(run.rows) row(s), \(run.bytes) byte(s) (sha256 \(run.hasher.finalize().hex)): \(code)"
+        )
+        throw error
+    }
+
+    /// Records a completed export and returns its receipt.
+    private func completed(_ run: Run) async throws -> ExportReceipt {
+        let request = run.request
         let receipt = ExportReceipt(
             schema: request.schema.name, schemaVersion: request.schema.version, format: request.format,
-            operation: request.operation, columns: encoder.writtenColumns, droppedColumns: dropped,
-            pseudonymisedColumns: pseudonymised, rows: rowCount, bytes: bytes, sha256: hasher.finalize(),
+            operation: request.operation, columns: run.encoder.writtenColumns, droppedColumns: run.dropped,
+            pseudonymisedColumns: run.pseudonymised, rows: run.rows, bytes: run.bytes, sha256: run.hasher.finalize(),
             exportedAt: GamesTime.truncatedToMillisecond(clock.now), principal: request.principal,
-            instruction: grant.instruction, instructionVersion: grant.instructionVersion, largestChunk: largestChunk)
+            instruction: run.grant.instruction, instructionVersion: run.grant.instructionVersion,
+            largestChunk: run.largestChunk)
         try await evidence.record(
-            request.principal, action: "games.export", subject: subject,
+            request.principal, action: "games.export", subject: run.subject,
             details:
                 "\(receipt.schema) v\(receipt.schemaVersion) \(receipt.format.rawValue): \(receipt.rows) row(s), \(receipt.bytes) byte(s), sha256 \(receipt.sha256.hex); special categories: \(request.specialCategories.name)",
             payload: try JSONCoding.encode(receipt))
@@ -242,19 +314,18 @@ public struct ExportService: Sendable {
                 principal: principal, subject: subject, destination: destination))
         var bytes = 0
         do {
-            var buffer = ByteBuffer(capacity: Self.chunkSize + 1024)
+            let buffer = ByteBuffer(capacity: Self.chunkSize + 1024)
             buffer.append(FrozenEntryList.header)
             buffer.append(0x0A)
             for entry in list.entries {
-                FrozenEntryList.appendLine(entry, to: &buffer)
+                FrozenEntryList.appendLine(entry, to: buffer)
                 if buffer.count >= Self.chunkSize {
-                    let chunk = buffer.bytes
-                    buffer.removeAll()
+                    let chunk = buffer.take()
                     try await sink.write(chunk)
                     bytes += chunk.count
                 }
             }
-            let last = buffer.bytes
+            let last = buffer.take()
             try await sink.write(last)
             bytes += last.count
             try await sink.finish()
@@ -321,4 +392,30 @@ public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
     }
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: start, fetch: fetch) }
+
+    /// The same source as a sequence of pages, for ``ExportService/export(_:pages:to:)``.
+    public var pages: Pages { Pages(start: start, fetch: fetch) }
+
+    /// The pages of a ``PagedExportRows``, in order; empty pages are skipped.
+    public struct Pages: AsyncSequence, Sendable {
+        public typealias Element = [ExportRow]
+        let start: Cursor
+        let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
+
+        public struct AsyncIterator: AsyncIteratorProtocol {
+            var cursor: Cursor?
+            let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
+
+            public mutating func next() async throws -> [ExportRow]? {
+                while let current = cursor {
+                    let (rows, next) = try await fetch(current)
+                    cursor = next
+                    if !rows.isEmpty { return rows }
+                }
+                return nil
+            }
+        }
+
+        public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: start, fetch: fetch) }
+    }
 }

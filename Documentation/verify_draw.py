@@ -11,6 +11,11 @@ Usage:
       Checks a published draw: the entry list file hashes to the certificate's entry-list
       hash, the seed matches the commitment (secret seed), and drawing again gives the same
       winners and reserves in the same order.
+  verify_draw.py schedule SCHEDULE.txt SEED_HEX
+      Checks a revealed instant-win schedule (its canonical text, as published after closing)
+      against the seed revealed with it: the seed matches the SHA-256 the schedule committed
+      to, and regenerating from the seed gives exactly its moments. Prints the commitment
+      (SHA-256 of the file) to compare with the one published before the operation opened.
   verify_draw.py vectors VECTORS.json
       Checks every test vector (draws and instant-win schedules) of the file.
   verify_draw.py selftest
@@ -375,6 +380,37 @@ def command_certificate(certificate_path, entries_path):
     return 0
 
 
+def command_schedule(schedule_path, seed_hex):
+    with open(schedule_path, "rb") as handle:
+        data = handle.read()
+    lines = data.decode("utf-8").split("\n")
+    if lines[0] != SCHEDULE_HEADER or lines[-1] != "":
+        raise ValueError("not a %s file" % SCHEDULE_HEADER)
+    fields = [line.split("\t") for line in lines[1:-1]]
+    window = next(f for f in fields if f[0] == "window")
+    origin = next(f for f in fields if f[0] == "origin")
+    if origin[1] != "generated":
+        print("the schedule was imported: there is no seed to check; commitment %s" % hashlib.sha256(data).hexdigest())
+        return 0
+    spread, margin_start, margin_end, seed_digest = origin[2], int(origin[3]), int(origin[4]), origin[5]
+    seed = bytes.fromhex(seed_hex)
+    problems = []
+    if hashlib.sha256(seed).hexdigest() != seed_digest:
+        problems.append("the seed's SHA-256 is not the one the schedule committed to")
+    prizes = [{"code": f[1], "quantity": int(f[2]), "priority": int(f[3])} for f in fields if f[0] == "prize"]
+    moments = [(int(f[1]), f[2]) for f in fields if f[0] == "moment"]
+    start = int(window[1]) + margin_start
+    end = int(window[2]) - margin_end
+    if schedule_moments(seed, start, end, prizes, spread) != moments:
+        problems.append("the seed does not give the schedule's moments")
+    for problem in problems:
+        print("MISMATCH " + problem)
+    if problems:
+        return 1
+    print("ok: %d moment(s) regenerated from the seed; commitment %s" % (len(moments), hashlib.sha256(data).hexdigest()))
+    return 0
+
+
 def main(arguments):
     selftest()
     if len(arguments) == 1 and arguments[0] == "selftest":
@@ -384,6 +420,8 @@ def main(arguments):
         return command_vectors(arguments[1])
     if len(arguments) == 3 and arguments[0] == "certificate":
         return command_certificate(arguments[1], arguments[2])
+    if len(arguments) == 3 and arguments[0] == "schedule":
+        return command_schedule(arguments[1], arguments[2])
     print(__doc__)
     return 2
 
@@ -391,6 +429,6 @@ def main(arguments):
 if __name__ == "__main__":
     try:
         sys.exit(main(sys.argv[1:]))
-    except (OSError, ValueError, KeyError) as error:
+    except (OSError, ValueError, KeyError, IndexError, StopIteration) as error:
         print("error: %s" % error)
         sys.exit(2)

@@ -42,7 +42,8 @@ public enum InstantWinLedgerConformance {
             let ledger = try await makeEmptyLedger()
             let first = try schedule([InstantWinPrize(code: "p", quantity: 1)], [(60, "p")])
             try r.expect(try await ledger.install(first), "install", "the first install returned false")
-            try r.expect(!(try await ledger.install(first)), "install", "installing the same schedule again returned true")
+            try r.expect(
+                !(try await ledger.install(first)), "install", "installing the same schedule again returned true")
             let other = try schedule([InstantWinPrize(code: "p", quantity: 1)], [(61, "p")])
             try await r.expectError(.instantWinScheduleConflict, "install") { try await ledger.install(other) }
             try r.expect(
@@ -53,7 +54,8 @@ public enum InstantWinLedgerConformance {
         try await runner.check("the first claim at or after a moment wins it, and only that one") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 1)], [(60, "p")]))
-            try r.expect(try await ledger.claim(claim("a", "pa", 59.999)) == nil, "first", "a claim before the moment won")
+            try r.expect(
+                try await ledger.claim(claim("a", "pa", 59.999)) == nil, "first", "a claim before the moment won")
             let award = try await ledger.claim(claim("b", "pb", 60))
             try r.expect(award?.entryID == "b" && award?.momentIndex == 0, "first", "the claim at the moment lost")
             try r.expect(try await ledger.claim(claim("c", "pc", 61)) == nil, "first", "a moment was awarded twice")
@@ -64,7 +66,8 @@ public enum InstantWinLedgerConformance {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 2)], [(60, "p"), (120, "p")]))
             let late = try await ledger.claim(claim("a", "pa", 7200))
-            try r.expect(late?.momentIndex == 0, "roll-over", "the first due moment was not won: \(String(describing: late))")
+            try r.expect(
+                late?.momentIndex == 0, "roll-over", "the first due moment was not won: \(String(describing: late))")
             let next = try await ledger.claim(claim("b", "pb", 7201))
             try r.expect(next?.momentIndex == 1, "roll-over", "the second due moment was not won")
         }
@@ -89,7 +92,8 @@ public enum InstantWinLedgerConformance {
                 schedule(
                     [InstantWinPrize(code: "p", quantity: 3)], [(10, "p"), (20, "p"), (30, "p")],
                     policy: InstantWinPolicy(maxWinsPerPerson: 1)))
-            try r.expect(try await ledger.claim(claim("a1", "same", 15)) != nil, "per person", "the first win was refused")
+            try r.expect(
+                try await ledger.claim(claim("a1", "same", 15)) != nil, "per person", "the first win was refused")
             try r.expect(try await ledger.claim(claim("a2", "same", 25)) == nil, "per person", "a person won twice")
             try r.expect(
                 try await ledger.claim(claim("b1", "other", 26))?.momentIndex == 1, "per person",
@@ -100,7 +104,10 @@ public enum InstantWinLedgerConformance {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(
                 schedule(
-                    [InstantWinPrize(code: "small", quantity: 1, priority: 0), InstantWinPrize(code: "big", quantity: 1, priority: 9)],
+                    [
+                        InstantWinPrize(code: "small", quantity: 1, priority: 0),
+                        InstantWinPrize(code: "big", quantity: 1, priority: 9),
+                    ],
                     [(10, "small"), (20, "big")]))
             try r.expect(try await ledger.claim(claim("a", "pa", 30))?.prize == "big", "priority", "priority ignored")
             try r.expect(try await ledger.claim(claim("b", "pb", 31))?.prize == "small", "priority", "small prize lost")
@@ -118,15 +125,20 @@ public enum InstantWinLedgerConformance {
         try await runner.check("claims outside the window, malformed or for an unknown operation win nothing") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 1)], [(10, "p")]))
-            try r.expect(try await ledger.claim(claim("late", "pl", 86_400)) == nil, "outside", "a claim at closing won")
-            try await r.expectError(.instantWinInvalidClaim, "malformed") { _ = try await ledger.claim(claim("", "p", 20)) }
+            try r.expect(
+                try await ledger.claim(claim("late", "pl", 86_400)) == nil, "outside", "a claim at closing won")
+            try await r.expectError(.instantWinInvalidClaim, "malformed") {
+                _ = try await ledger.claim(claim("", "p", 20))
+            }
             try await r.expectError(.instantWinInvalidClaim, "malformed") {
                 _ = try await ledger.claim(claim("x", "bad\nkey", 20))
             }
             try await r.expectError(.instantWinNotInstalled, "unknown") {
-                _ = try await ledger.claim(InstantWinClaim(operation: "nothing", personKey: "p", entryID: "e", at: at(20)))
+                _ = try await ledger.claim(
+                    InstantWinClaim(operation: "nothing", personKey: "p", entryID: "e", at: at(20)))
             }
-            try r.expect(try await ledger.claim(claim("ok", "po", 20)) != nil, "malformed", "a refused claim changed the book")
+            try r.expect(
+                try await ledger.claim(claim("ok", "po", 20)) != nil, "malformed", "a refused claim changed the book")
         }
 
         try await runner.check("stock never goes negative: more moments than units award only the units") {
@@ -182,9 +194,12 @@ public enum InstantWinLedgerConformance {
                 try r.expect(
                     try await reopened.claim(claim("a", "pa", 35)) == before[0], "restart",
                     "a repeated claim after the restart got another answer")
-                try r.expect(try await reopened.claim(claim("a2", "pa", 36)) == nil, "restart", "per-person cap forgotten")
+                try r.expect(
+                    try await reopened.claim(claim("a2", "pa", 36)) == nil, "restart", "per-person cap forgotten")
                 let third = try await reopened.claim(claim("c", "pc", 37))
-                try r.expect(third?.momentIndex == 2, "restart", "the next moment after the restart was \(String(describing: third))")
+                try r.expect(
+                    third?.momentIndex == 2, "restart",
+                    "the next moment after the restart was \(String(describing: third))")
                 try r.expect(!(try await reopened.install(plan)), "restart", "the schedule was installed twice")
             }
         }

@@ -26,9 +26,11 @@ public enum VoteStoreConformance {
             let store = try await makeEmptyStore()
             try r.expect(try await store.cast(ballot("c1", "alice")), "once", "the first vote was not counted")
             try r.expect(!(try await store.cast(ballot("c1", "alice"))), "once", "a second vote was counted")
-            try r.expect(try await store.cast(ballot("c2", "alice")), "once", "a vote for another candidate was refused")
+            try r.expect(
+                try await store.cast(ballot("c2", "alice")), "once", "a vote for another candidate was refused")
             try r.expect(try await store.cast(ballot("c1", "bob")), "once", "another person's vote was refused")
-            try r.expect(try await store.cast(ballot("c1", "alice", "2026-06-02")), "once", "the next period was refused")
+            try r.expect(
+                try await store.cast(ballot("c1", "alice", "2026-06-02")), "once", "the next period was refused")
             let tally = try await store.tally(operation)
             try r.expect(tally == ["c1": 3, "c2": 1], "once", "tally \(tally)")
             try r.expect(try await store.tally("other-operation").isEmpty, "once", "another operation has votes")

@@ -48,7 +48,9 @@ public struct DrawSeed: Sendable, Hashable, Codable, CustomStringConvertible {
         bytes.reserveCapacity(32)
         for _ in 0..<4 {
             let word: UInt64 = generator.next()
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 0, to: 64, by: 8) {
+                bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         return DrawSeed(unchecked: bytes)
     }
@@ -79,7 +81,8 @@ public struct DrawSeed: Sendable, Hashable, Codable, CustomStringConvertible {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let bytes = Hex.bytes(text), !bytes.isEmpty, bytes.count <= Self.maximumByteCount else {
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "A draw seed is 1 to 1,024 bytes in hex.")
+            throw DecodingError.dataCorruptedError(
+                in: container, debugDescription: "A draw seed is 1 to 1,024 bytes in hex.")
         }
         self.bytes = bytes
     }

@@ -192,7 +192,8 @@ public struct DrawService: Sendable {
         let record = current.value
         guard record.certificate == nil else {
             throw KimpleError(
-                .drawAlreadyDrawn, "This draw already ran and is never run again; disqualify a winner to promote a reserve.",
+                .drawAlreadyDrawn,
+                "This draw already ran and is never run again; disqualify a winner to promote a reserve.",
                 context: ["operation": operation.rawValue])
         }
         guard let frozen = record.entryList else {

@@ -130,10 +130,13 @@ public enum RandomDraw {
         case .weighted:
             picked = weightedPicks(list.entries, wanted: wanted, distinct: rules.oneWinPerPerson, using: &generator)
         }
-        let picks = picked.map { DrawPick(index: $0, entryID: list.entries[$0].entryID, personKey: list.entries[$0].personKey) }
+        let picks = picked.map {
+            DrawPick(index: $0, entryID: list.entries[$0].entryID, personKey: list.entries[$0].personKey)
+        }
         let winnerCount = min(rules.winners, picks.count)
         return DrawOutcome(
-            method: method, streamKey: key, winners: Array(picks[..<winnerCount]), reserves: Array(picks[winnerCount...]))
+            method: method, streamKey: key, winners: Array(picks[..<winnerCount]),
+            reserves: Array(picks[winnerCount...]))
     }
 
     // MARK: - Uniform: partial Fisher–Yates

@@ -344,7 +344,7 @@ public struct ExportService: Sendable {
 
 /// An asynchronous sequence of rows over any (lazy) sequence: rows computed on the fly, a
 /// certificate's rows, an array.
-public struct SequenceExportRows<Base: Sequence & Sendable>: AsyncSequence, Sendable where Base.Element == ExportRow {
+public struct SequenceExportRows<Base: Sequence>: AsyncSequence where Base.Element == ExportRow {
     public typealias Element = ExportRow
     private let base: Base
 
@@ -357,6 +357,8 @@ public struct SequenceExportRows<Base: Sequence & Sendable>: AsyncSequence, Send
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
 }
+
+extension SequenceExportRows: Sendable where Base: Sendable {}
 
 /// An asynchronous sequence of rows read page by page from a store: `fetch` gets a cursor
 /// and returns a page of rows and the next cursor (`nil` after the last page). Memory holds

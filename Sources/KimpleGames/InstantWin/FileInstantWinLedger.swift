@@ -52,7 +52,9 @@ public final class FileInstantWinLedger: InstantWinLedger {
     ///
     /// - Throws: `storage.locked` when another handle holds it; what ``init(journal:)`` and
     ///   `FileJournal.open` throw.
-    public static func open(at directory: URL, options: FileJournal.Options = FileJournal.Options()) throws
+    public static func open(
+        at directory: URL, options: FileJournal.Options = FileJournal.Options()
+    ) throws
         -> FileInstantWinLedger
     {
         let journal = try FileJournal.open(at: directory, options: options)

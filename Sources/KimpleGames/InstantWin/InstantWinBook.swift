@@ -291,7 +291,8 @@ public struct InstantWinReport: Sendable, Hashable, Codable {
         self.lost = lost
         self.pending = pending
         self.prizes = schedule.prizes.map {
-            PrizeLine(prize: $0.code, stock: $0.quantity, awarded: book.awarded($0.code), remaining: book.remaining($0.code))
+            PrizeLine(
+                prize: $0.code, stock: $0.quantity, awarded: book.awarded($0.code), remaining: book.remaining($0.code))
         }
     }
 }

@@ -78,7 +78,9 @@ final class InstantWinBooks: Sendable {
                     throw KimpleError(
                         .instantWinScheduleConflict,
                         "Another schedule is installed for this operation; a committed schedule never changes.",
-                        context: ["operation": schedule.operation.rawValue, "installed": existing.schedule.commitment.hex])
+                        context: [
+                            "operation": schedule.operation.rawValue, "installed": existing.schedule.commitment.hex,
+                        ])
                 }
                 return nil
             }
@@ -147,7 +149,8 @@ final class InstantWinBooks: Sendable {
 
     static func notInstalled(_ operation: OperationID) -> KimpleError {
         KimpleError(
-            .instantWinNotInstalled, "No instant-win schedule is installed for this operation; commit one before it opens.",
+            .instantWinNotInstalled,
+            "No instant-win schedule is installed for this operation; commit one before it opens.",
             context: ["operation": operation.rawValue])
     }
 }

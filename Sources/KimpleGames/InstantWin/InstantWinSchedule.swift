@@ -164,7 +164,8 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         return InstantWinSchedule(
             operation: operation, opensAtMilliseconds: opens, closesAtMilliseconds: closes, prizes: ordered,
             moments: moments, policy: policy,
-            origin: .generated(spread: spread, marginStartMs: marginStart, marginEndMs: marginEnd, seedSHA256: seed.sha256))
+            origin: .generated(
+                spread: spread, marginStartMs: marginStart, marginEndMs: marginEnd, seedSHA256: seed.sha256))
     }
 
     /// A schedule made of the moments given (an instant and a prize code each).
@@ -232,7 +233,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
     /// moment TAB <ms> TAB <prize code>                    one per moment, canonical order
     /// ```
     public var canonicalText: String {
-        var lines = [Self.header, "operation\t\(operation.rawValue)", "window\t\(opensAtMilliseconds)\t\(closesAtMilliseconds)"]
+        var lines = [
+            Self.header, "operation\t\(operation.rawValue)", "window\t\(opensAtMilliseconds)\t\(closesAtMilliseconds)",
+        ]
         switch policy.expiry {
         case .rollOver: lines.append("expiry\troll-over")
         case .winWindow(let seconds): lines.append("expiry\twindow\t\(seconds)")
@@ -315,7 +318,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         let sorted = pairs.sorted { lhs, rhs in
             lhs.0 != rhs.0 ? lhs.0 < rhs.0 : lhs.1.utf8.lexicographicallyPrecedes(rhs.1.utf8)
         }
-        return sorted.enumerated().map { InstantWinMoment(index: $0.offset, atMilliseconds: $0.element.0, prize: $0.element.1) }
+        return sorted.enumerated().map {
+            InstantWinMoment(index: $0.offset, atMilliseconds: $0.element.0, prize: $0.element.1)
+        }
     }
 
     /// The prizes in canonical order, validated with the policy.
@@ -329,7 +334,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
                     "A prize code is 1 to 128 characters from A-Z, a-z, 0-9, '.', '_' or '-'.",
                     ["prize": String(prize.code.prefix(64))])
             }
-            guard seen.insert(prize.code).inserted else { throw invalid("A prize code appears twice.", ["prize": prize.code]) }
+            guard seen.insert(prize.code).inserted else {
+                throw invalid("A prize code appears twice.", ["prize": prize.code])
+            }
             guard prize.quantity >= 0, prize.quantity <= maximumMoments else {
                 throw invalid("A prize's quantity is 0 to 1,000,000.", ["prize": prize.code])
             }

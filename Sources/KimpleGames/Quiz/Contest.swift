@@ -105,12 +105,15 @@ public struct Contest: Sendable, Hashable, Codable {
         let jury = Set(jurors)
         var given = Set<String>()
         for mark in marks {
-            guard jury.contains(mark.juror) else { throw submission("A mark comes from someone outside the jury.", ["juror": mark.juror]) }
+            guard jury.contains(mark.juror) else {
+                throw submission("A mark comes from someone outside the jury.", ["juror": mark.juror])
+            }
             guard let current = totals[mark.entryID] else {
                 throw submission("A mark is for an entry that is not in the contest.", ["entryID": mark.entryID])
             }
             guard mark.mark >= lowestMark, mark.mark <= highestMark, !mark.mark.isNaN else {
-                throw submission("A mark lies off the contest's scale.", ["juror": mark.juror, "entryID": mark.entryID])
+                throw submission(
+                    "A mark lies off the contest's scale.", ["juror": mark.juror, "entryID": mark.entryID])
             }
             guard given.insert(mark.juror + "\u{0}" + mark.entryID).inserted else {
                 throw submission("A juror marks an entry once.", ["juror": mark.juror, "entryID": mark.entryID])

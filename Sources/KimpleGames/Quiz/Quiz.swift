@@ -166,7 +166,8 @@ public struct Quiz: Sendable, Hashable, Codable {
                 throw invalid("Each question has its own non-empty id.", ["question": question.id])
             }
             guard question.points >= 0, !question.acceptedAnswers.isEmpty else {
-                throw invalid("A question gives 0 or more points and accepts at least one answer.", ["question": question.id])
+                throw invalid(
+                    "A question gives 0 or more points and accepts at least one answer.", ["question": question.id])
             }
         }
         if let tieBreak, tieBreak.id.isEmpty || ids.contains(tieBreak.id) {

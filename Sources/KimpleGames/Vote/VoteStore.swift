@@ -110,7 +110,9 @@ public final class FileVoteStore: VoteStore {
     ///
     /// - Throws: `storage.locked` when another handle holds it; what ``init(journal:)`` and
     ///   `FileJournal.open` throw.
-    public static func open(at directory: URL, options: FileJournal.Options = FileJournal.Options()) throws
+    public static func open(
+        at directory: URL, options: FileJournal.Options = FileJournal.Options()
+    ) throws
         -> FileVoteStore
     {
         let journal = try FileJournal.open(at: directory, options: options)

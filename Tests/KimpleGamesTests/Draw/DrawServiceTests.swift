@@ -25,26 +25,28 @@ struct DrawServiceTests {
         func commit(_ rules: DrawRules = DrawRules(winners: 2, reserves: 3)) async throws {
             try await draws.commit(
                 operation: ResultsFixtures.operation, rules: rules, rulesDocumentSHA256: SHA256.hash("règlement v1"),
-                commitment: seed.commitment, closesAt: closing, by: ResultsFixtures.operator_)
+                commitment: seed.commitment, closesAt: closing, by: ResultsFixtures.organizer)
         }
 
         func freeze(_ list: FrozenEntryList) async throws {
             try await draws.freeze(
-                operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.operator_,
+                operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.organizer,
                 instruction: ResultsFixtures.instruction)
         }
 
         func draw(_ list: FrozenEntryList, seed: DrawSeed? = nil) async throws -> DrawCertificate {
             try await draws.draw(
                 operation: ResultsFixtures.operation, seed: seed ?? self.seed, entries: list,
-                by: ResultsFixtures.operator_, instruction: ResultsFixtures.instruction)
+                by: ResultsFixtures.organizer, instruction: ResultsFixtures.instruction)
         }
 
-        func disqualify(_ entryID: String, _ reason: String = "ineligible: employee of the brand") async throws
+        func disqualify(
+            _ entryID: String, _ reason: String = "ineligible: employee of the brand"
+        ) async throws
             -> DrawReplacement
         {
             try await draws.disqualify(
-                operation: ResultsFixtures.operation, entryID: entryID, reason: reason, by: ResultsFixtures.operator_)
+                operation: ResultsFixtures.operation, entryID: entryID, reason: reason, by: ResultsFixtures.organizer)
         }
     }
 
@@ -127,10 +129,11 @@ struct DrawServiceTests {
         #expect(stored.winners == certificate.winners && stored.reserves == certificate.reserves)
         #expect(stored.standingWinners == [nil, r3])
         #expect(stored.remainingReserves.isEmpty)
-        #expect(stored.replacements.map(\.reason) == [
-            "ineligible: employee of the brand", "duplicate account", "ineligible: employee of the brand",
-            "ineligible: employee of the brand",
-        ])
+        #expect(
+            stored.replacements.map(\.reason) == [
+                "ineligible: employee of the brand", "duplicate account", "ineligible: employee of the brand",
+                "ineligible: employee of the brand",
+            ])
         await expectCode(.drawEntryNotSelected) { _ = try await setup.disqualify(w2.entryID) }
         await expectCode(.drawEntryNotSelected) { _ = try await setup.disqualify("e-unknown") }
         await expectCode(.invalidArgument) { _ = try await setup.disqualify(r3.entryID, "") }
@@ -172,7 +175,8 @@ struct DrawServiceTests {
         #expect(try await setup.draws.record(ResultsFixtures.operation) == nil)
         await expectCode(.drawInvalidRules) {
             try await setup.draws.commit(
-                operation: ResultsFixtures.operation, rules: DrawRules(winners: 0), rulesDocumentSHA256: SHA256.hash(""),
+                operation: ResultsFixtures.operation, rules: DrawRules(winners: 0),
+                rulesDocumentSHA256: SHA256.hash(""),
                 commitment: setup.seed.commitment, closesAt: setup.closing.addingTimeInterval(1), by: .host("x"))
         }
     }
@@ -183,8 +187,9 @@ struct DrawServiceTests {
         let setup = Setup()
         try await setup.draws.commit(
             operation: ResultsFixtures.operation, rules: DrawRules(winners: 1, reserves: 1),
-            rulesDocumentSHA256: SHA256.hash("r"), commitment: .publicBeacon(source: "drand quicknet", round: "9876543"),
-            closesAt: setup.closing, by: ResultsFixtures.operator_)
+            rulesDocumentSHA256: SHA256.hash("r"),
+            commitment: .publicBeacon(source: "drand quicknet", round: "9876543"),
+            closesAt: setup.closing, by: ResultsFixtures.organizer)
         setup.clock.set(setup.closing)
         let list = try FrozenEntryList(ResultsFixtures.entries(10))
         try await setup.freeze(list)
@@ -198,7 +203,7 @@ struct DrawServiceTests {
             try await setup.draws.commit(
                 operation: "other", rules: DrawRules(winners: 1), rulesDocumentSHA256: SHA256.hash("r"),
                 commitment: .publicBeacon(source: "", round: "1"), closesAt: setup.closing.addingTimeInterval(9),
-                by: ResultsFixtures.operator_)
+                by: ResultsFixtures.organizer)
         }
     }
 
@@ -229,14 +234,14 @@ struct DrawServiceTests {
             try await draws.commit(
                 operation: ResultsFixtures.operation, rules: DrawRules(winners: 1, reserves: 1),
                 rulesDocumentSHA256: SHA256.hash("r"), commitment: seed.commitment, closesAt: closing,
-                by: ResultsFixtures.operator_)
+                by: ResultsFixtures.organizer)
             clock.set(closing)
             let list = try FrozenEntryList(ResultsFixtures.entries(50))
             try await draws.freeze(
-                operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.operator_,
+                operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.organizer,
                 instruction: ResultsFixtures.instruction)
             let certificate = try await draws.draw(
-                operation: ResultsFixtures.operation, seed: seed, entries: list, by: ResultsFixtures.operator_,
+                operation: ResultsFixtures.operation, seed: seed, entries: list, by: ResultsFixtures.organizer,
                 instruction: ResultsFixtures.instruction)
             storage.close()
 

@@ -84,7 +84,8 @@ struct DrawVectorTests {
     }
 
     static func schedule(_ vector: ScheduleVector) throws -> InstantWinSchedule {
-        let expiry: InstantWinPolicy.Expiry = vector.policy.winWindowSeconds.map { .winWindow(seconds: $0) } ?? .rollOver
+        let expiry: InstantWinPolicy.Expiry =
+            vector.policy.winWindowSeconds.map { .winWindow(seconds: $0) } ?? .rollOver
         return try InstantWinSchedule.generate(
             operation: try OperationID(vector.operation),
             opensAt: Date(timeIntervalSince1970: Double(vector.opensAtMs) / 1000),
@@ -112,10 +113,14 @@ struct DrawVectorTests {
         func entry(_ id: String, _ person: String, _ weight: UInt32, _ at: Int64) -> DrawEntry {
             DrawEntry(entryID: id, personKey: person, weight: weight, enteredAtMilliseconds: at)
         }
-        let ten = (1...10).map { entry(String(format: "e%02d", $0), String(format: "p%02d", $0), 1, base + Int64($0) * 1000) }
+        let ten = (1...10).map {
+            entry(String(format: "e%02d", $0), String(format: "p%02d", $0), 1, base + Int64($0) * 1000)
+        }
         let twenty = (0..<20).map { entry("r\($0)", "person-\($0 % 4)", 1, base + Int64($0) * 250) }
         let weights: [UInt32] = [1, 1, 2, 3, 1, 5, 1, 1, 2, 1, 4, 1]
-        let weighted = weights.enumerated().map { entry("w\($0.offset)", "k\($0.offset)", $0.element, base + Int64($0.offset)) }
+        let weighted = weights.enumerated().map {
+            entry("w\($0.offset)", "k\($0.offset)", $0.element, base + Int64($0.offset))
+        }
         let mixed = [
             entry("b-2", "Jean Dupont#7f3a", 1, base + 5000),
             entry("é-1", "k@example", 1, base + 5000),
@@ -263,25 +268,25 @@ struct DrawVectorTests {
         try await draws.commit(
             operation: ResultsFixtures.operation, rules: DrawRules(winners: 3, reserves: 3),
             rulesDocumentSHA256: SHA256.hash("règlement"), commitment: seed.commitment, closesAt: closing,
-            by: ResultsFixtures.operator_)
+            by: ResultsFixtures.organizer)
         clock.set(closing)
         let list = try FrozenEntryList(ResultsFixtures.entries(300, persons: 250, weight: { UInt32(1 + $0 % 3) }))
         try await draws.freeze(
-            operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.operator_,
+            operation: ResultsFixtures.operation, entries: list, by: ResultsFixtures.organizer,
             instruction: ResultsFixtures.instruction)
         let certificate = try await draws.draw(
-            operation: ResultsFixtures.operation, seed: seed, entries: list, by: ResultsFixtures.operator_,
+            operation: ResultsFixtures.operation, seed: seed, entries: list, by: ResultsFixtures.organizer,
             instruction: ResultsFixtures.instruction)
         _ = try await draws.disqualify(
             operation: ResultsFixtures.operation, entryID: certificate.winners[0].entryID, reason: "not eligible",
-            by: ResultsFixtures.operator_)
+            by: ResultsFixtures.organizer)
         try await withTemporaryDirectory { directory in
             let exports = ExportService(
                 tenant: ResultsFixtures.tenant, gate: gate, evidence: evidence, clock: clock)
             let entriesFile = directory.appendingPathComponent("entries.txt")
             try await exports.exportEntryList(
                 list, operation: ResultsFixtures.operation, to: try FileExportSink(url: entriesFile),
-                by: ResultsFixtures.operator_, instruction: ResultsFixtures.instruction)
+                by: ResultsFixtures.organizer, instruction: ResultsFixtures.instruction)
             let certificateFile = directory.appendingPathComponent("certificate.json")
             let stored = try #require(try await draws.certificate(ResultsFixtures.operation))
             try stored.jsonData().write(to: certificateFile)
@@ -302,6 +307,35 @@ struct DrawVectorTests {
             ])
             #expect(bad.status == 1, "\(bad.output)")
             #expect(bad.output.contains("MISMATCH the entry list file hashes to"))
+        }
+    }
+
+    // SPEC G-6
+    @Test(
+        "the Python verifier regenerates a revealed instant-win schedule from its seed",
+        .enabled(if: ResultsFixtures.python3 != nil, "python3 is not installed"))
+    func pythonChecksSchedule() async throws {
+        let seed = DrawSeed.random()
+        let schedule = try InstantWinSchedule.generate(
+            operation: ResultsFixtures.operation, opensAt: ResultsFixtures.opening,
+            closesAt: ResultsFixtures.opening.addingTimeInterval(3 * 86_400),
+            prizes: [
+                InstantWinPrize(code: "cap", quantity: 40), InstantWinPrize(code: "tv", quantity: 2, priority: 3),
+            ],
+            spread: .even, marginAtStart: 600, marginAtEnd: 1200, seed: seed,
+            policy: InstantWinPolicy(expiry: .winWindow(seconds: 300), maxWinsPerPerson: 2))
+        try await withTemporaryDirectory { directory in
+            let file = directory.appendingPathComponent("schedule.txt")
+            try Data(schedule.canonicalText.utf8).write(to: file)
+            let good = try await ResultsFixtures.runPython([Self.verifierPath, "schedule", file.path, seed.hex])
+            #expect(good.status == 0, "\(good.output)")
+            #expect(
+                good.output.contains(
+                    "ok: 42 moment(s) regenerated from the seed; commitment \(schedule.commitment.hex)"))
+            let bad = try await ResultsFixtures.runPython([
+                Self.verifierPath, "schedule", file.path, DrawSeed.random().hex,
+            ])
+            #expect(bad.status == 1, "\(bad.output)")
         }
     }
 }

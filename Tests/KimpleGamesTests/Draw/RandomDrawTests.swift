@@ -86,7 +86,8 @@ struct RandomDrawTests {
         var winners = [Int](repeating: 0, count: 10)
         var reserves = [Int](repeating: 0, count: 10)
         for number in 0..<10_000 {
-            let outcome = try RandomDraw.run(list, seed: ResultsFixtures.seed(number), rules: DrawRules(winners: 1, reserves: 1))
+            let outcome = try RandomDraw.run(
+                list, seed: ResultsFixtures.seed(number), rules: DrawRules(winners: 1, reserves: 1))
             winners[outcome.winners[0].index] += 1
             reserves[outcome.reserves[0].index] += 1
             #expect(outcome.winners[0].index != outcome.reserves[0].index)
@@ -103,7 +104,8 @@ struct RandomDrawTests {
         let list = try FrozenEntryList(ResultsFixtures.entries(5))
         var counts = [Int](repeating: 0, count: 25)
         for number in 0..<8_000 {
-            let outcome = try RandomDraw.run(list, seed: ResultsFixtures.seed(100_000 + number), rules: DrawRules(winners: 2))
+            let outcome = try RandomDraw.run(
+                list, seed: ResultsFixtures.seed(100_000 + number), rules: DrawRules(winners: 2))
             counts[outcome.winners[0].index * 5 + outcome.winners[1].index] += 1
         }
         let pairs = (0..<25).filter { $0 / 5 != $0 % 5 }
@@ -156,29 +158,33 @@ struct RandomDrawTests {
             let outcome = try RandomDraw.run(list, seed: seed, rules: DrawRules(winners: 3, reserves: 3))
             let persons = (outcome.winners + outcome.reserves).map(\.personKey)
             #expect(Set(persons).count == 6 && persons.count == 6)
-            let free = try RandomDraw.run(list, seed: seed, rules: DrawRules(winners: 3, reserves: 3, oneWinPerPerson: false))
+            let free = try RandomDraw.run(
+                list, seed: seed, rules: DrawRules(winners: 3, reserves: 3, oneWinPerPerson: false))
             let freePersons = (free.winners + free.reserves).map(\.personKey)
             if Set(freePersons).count < freePersons.count { repeatsWhenAllowed += 1 }
         }
         #expect(repeatsWhenAllowed > 200)
         // Weighted draws follow the same rule.
         let weighted = try FrozenEntryList(ResultsFixtures.entries(60, persons: 5, weight: { UInt32(1 + $0 % 4) }))
-        let outcome = try RandomDraw.run(weighted, seed: ResultsFixtures.seed(9), rules: DrawRules(winners: 4, reserves: 4))
+        let outcome = try RandomDraw.run(
+            weighted, seed: ResultsFixtures.seed(9), rules: DrawRules(winners: 4, reserves: 4))
         #expect((outcome.winners + outcome.reserves).count == 5)
         #expect(Set((outcome.winners + outcome.reserves).map(\.personKey)).count == 5)
     }
 
     // SPEC G-7
-    @Test("entries breaking a rule are refused with draw.invalid_entry", arguments: [
-        DrawEntry(entryID: "", personKey: "k", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "has space", personKey: "k", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: String(repeating: "x", count: 129), personKey: "k", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "ok", personKey: "line\nbreak", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "ok", personKey: "tab\tkey", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "ok", personKey: "", enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "ok", personKey: "k", weight: 0, enteredAtMilliseconds: 0),
-        DrawEntry(entryID: "e3", personKey: "k", enteredAtMilliseconds: 99_000),
-    ])
+    @Test(
+        "entries breaking a rule are refused with draw.invalid_entry",
+        arguments: [
+            DrawEntry(entryID: "", personKey: "k", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "has space", personKey: "k", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: String(repeating: "x", count: 129), personKey: "k", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "ok", personKey: "line\nbreak", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "ok", personKey: "tab\tkey", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "ok", personKey: "", enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "ok", personKey: "k", weight: 0, enteredAtMilliseconds: 0),
+            DrawEntry(entryID: "e3", personKey: "k", enteredAtMilliseconds: 99_000),
+        ])
     func invalidEntries(_ bad: DrawEntry) throws {
         var entries = ResultsFixtures.entries(5)
         entries.append(bad)
@@ -194,7 +200,9 @@ struct RandomDrawTests {
     @Test("invalid rules and seeds are refused")
     func invalidRulesAndSeeds() throws {
         let list = try FrozenEntryList(ResultsFixtures.entries(3))
-        for rules in [DrawRules(winners: 0), DrawRules(winners: 1, reserves: -1), DrawRules(winners: 1_000_000, reserves: 1)] {
+        for rules in [
+            DrawRules(winners: 0), DrawRules(winners: 1, reserves: -1), DrawRules(winners: 1_000_000, reserves: 1),
+        ] {
             #expect(throws: KimpleError.self) { try RandomDraw.run(list, seed: ResultsFixtures.seed(1), rules: rules) }
         }
         #expect(throws: KimpleError.self) { try DrawSeed(hex: "abc") }
@@ -211,7 +219,8 @@ struct RandomDrawTests {
         let list = try await FrozenEntryList.freezing(entries)
         #expect(list.count == 200_000)
         #expect(list.sha256 == SHA256.hash(list.canonicalBytes))
-        let outcome = try RandomDraw.run(list, seed: ResultsFixtures.seed(5), rules: DrawRules(winners: 50, reserves: 50))
+        let outcome = try RandomDraw.run(
+            list, seed: ResultsFixtures.seed(5), rules: DrawRules(winners: 50, reserves: 50))
         let indexes = (outcome.winners + outcome.reserves).map(\.index)
         #expect(Set(indexes).count == 100)
         #expect(indexes.contains { $0 >= 100_000 } && indexes.contains { $0 < 100_000 })

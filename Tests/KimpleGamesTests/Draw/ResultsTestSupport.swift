@@ -33,7 +33,7 @@ enum ResultsFixtures {
     static let tenant: TenantID = "brand-1"
     static let operation: OperationID = "summer-2026"
     static let instruction: InstructionID = "games-v1"
-    static let operator_ = Principal.user("alice")
+    static let organizer = Principal.user("alice")
     /// 2026-06-01T00:00:00Z.
     static let opening = Date(timeIntervalSince1970: 1_780_272_000)
 

@@ -44,8 +44,9 @@ struct ExportTests {
         _ schema: ExportSchema, _ format: ExportFormat, special: SpecialCategoryTreatment = .drop
     ) -> ExportRequest {
         ExportRequest(
-            schema: schema, format: format, operation: ResultsFixtures.operation, principal: ResultsFixtures.operator_,
-            instruction: ResultsFixtures.instruction, destination: TransferDestination(country: "FR", recipient: "brand"),
+            schema: schema, format: format, operation: ResultsFixtures.operation, principal: ResultsFixtures.organizer,
+            instruction: ResultsFixtures.instruction,
+            destination: TransferDestination(country: "FR", recipient: "brand"),
             specialCategories: special)
     }
 
@@ -63,7 +64,8 @@ struct ExportTests {
     @Test("CSV follows RFC 4180: header, commas, CRLF, quotes around , \" CR LF with quotes doubled")
     func rfc4180() async throws {
         let text = try await csv([
-            "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", "", .null, .integer(-12), .decimal(Decimal(string: "3.50")!),
+            "plain", "a,b", "say \"hi\"", "two\nlines", "cr\rhere", "", .null, .integer(-12),
+            .decimal(Decimal(string: "3.50")!),
             .boolean(true), .instant(Date(timeIntervalSince1970: 1_780_272_000.123)), "élan ✓",
         ])
         let expected =
@@ -72,18 +74,20 @@ struct ExportTests {
     }
 
     // SPEC G-11
-    @Test("a text cell starting with = + - @ tab or CR is neutralised against formula injection", arguments: [
-        ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
-        ("=1+1", "'=1+1"),
-        ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"),
-        ("-2+3", "'-2+3"),
-        ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
-        ("\tcmd", "'\tcmd"),
-        ("\r=cmd", "\"'\r=cmd\""),
-        ("=1,2", "\"'=1,2\""),
-        ("a=1", "a=1"),
-        (" =1", " =1"),
-    ])
+    @Test(
+        "a text cell starting with = + - @ tab or CR is neutralised against formula injection",
+        arguments: [
+            ("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\""),
+            ("=1+1", "'=1+1"),
+            ("+33 6 12 34 56 78", "'+33 6 12 34 56 78"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1:A2)", "'@SUM(A1:A2)"),
+            ("\tcmd", "'\tcmd"),
+            ("\r=cmd", "\"'\r=cmd\""),
+            ("=1,2", "\"'=1,2\""),
+            ("a=1", "a=1"),
+            (" =1", " =1"),
+        ])
     func formulaInjection(input: String, cell: String) async throws {
         let text = try await csv([.text(input)])
         #expect(text == "id,value\r\n0,\(cell)\r\n")
@@ -193,7 +197,7 @@ struct ExportTests {
         let entries = try await evidence.entries()
         #expect(entries.count == 1)
         #expect(entries[0].action == "games.export")
-        #expect(entries[0].principal == ResultsFixtures.operator_)
+        #expect(entries[0].principal == ResultsFixtures.organizer)
         #expect(entries[0].subject == "operation:summer-2026")
         #expect(entries[0].details.contains(receipt.sha256.hex))
         #expect(entries[0].payloadDigest == SHA256.hash(try JSONCoding.encode(receipt)))
@@ -244,7 +248,8 @@ struct ExportTests {
             let failing = try FileExportSink(url: target)
             await #expect(throws: KimpleError.self) {
                 try await exports.export(
-                    request(Self.schema, .csv), rows: SequenceExportRows([ExportRow([1, "x"]), ExportRow([2])]), to: failing)
+                    request(Self.schema, .csv), rows: SequenceExportRows([ExportRow([1, "x"]), ExportRow([2])]),
+                    to: failing)
             }
             #expect(!FileManager.default.fileExists(atPath: target.path))
             #expect(FileManager.default.fileExists(atPath: target.path + ".partial"))
@@ -309,13 +314,15 @@ struct ExportTests {
         var certificate = DrawCertificate(
             certificateVersion: 1, operation: ResultsFixtures.operation, rulesDocumentSHA256: SHA256.hash("r"),
             commitment: seed.commitment, committedAt: ResultsFixtures.opening, closesAt: ResultsFixtures.opening,
-            seed: seed, entryList: DrawEntryListSummary(sha256: list.sha256, count: 30, frozenAt: ResultsFixtures.opening),
+            seed: seed,
+            entryList: DrawEntryListSummary(sha256: list.sha256, count: 30, frozenAt: ResultsFixtures.opening),
             algorithm: RandomDraw.algorithm, method: outcome.method, streamKey: outcome.streamKey,
-            rules: DrawRules(winners: 2, reserves: 2), drawnAt: ResultsFixtures.opening, drawnBy: ResultsFixtures.operator_,
+            rules: DrawRules(winners: 2, reserves: 2), drawnAt: ResultsFixtures.opening,
+            drawnBy: ResultsFixtures.organizer,
             winners: outcome.winners, reserves: outcome.reserves, replacements: [])
         certificate = try certificate.disqualifying(
             outcome.winners[0].entryID, reason: "under age", at: ResultsFixtures.opening.addingTimeInterval(60),
-            by: ResultsFixtures.operator_
+            by: ResultsFixtures.organizer
         ).certificate
         let rows = WinnerRows.draw(certificate, prize: "bike")
         #expect(rows.map { $0.values[3] } == ["winner", "winner", "disqualified", "reserve"])
@@ -346,7 +353,7 @@ struct ExportTests {
         let (exports, evidence) = service()
         let sink = InMemoryExportSink()
         let digest = try await exports.exportEntryList(
-            list, operation: ResultsFixtures.operation, to: sink, by: ResultsFixtures.operator_,
+            list, operation: ResultsFixtures.operation, to: sink, by: ResultsFixtures.organizer,
             instruction: ResultsFixtures.instruction)
         #expect(sink.bytes == list.canonicalBytes)
         #expect(SHA256.hash(sink.bytes) == digest && digest == list.sha256)

@@ -25,9 +25,11 @@ struct InstantWinLedgerTests {
     }
 
     // SPEC G-6, K-6, K-7
-    @Test("the file ledger passes the conformance suite, restart included", arguments: [
-        FileJournal.Options.Durability.everyWrite, .grouped,
-    ])
+    @Test(
+        "the file ledger passes the conformance suite, restart included",
+        arguments: [
+            FileJournal.Options.Durability.everyWrite, .grouped,
+        ])
     func fileConforms(durability: FileJournal.Options.Durability) async throws {
         try await withTemporaryDirectory { root in
             let opened = ResultsOpenedStores()
@@ -86,7 +88,9 @@ struct InstantWinLedgerTests {
             #expect(all.count == 40)
             #expect(Set(all.map(\.momentIndex)) == Set(0..<40))
             let report = try await ledger.report(for: ResultsFixtures.operation, at: closes)
-            #expect(report.awarded == 40 && report.prizes == [.init(prize: "voucher", stock: 40, awarded: 40, remaining: 0)])
+            #expect(
+                report.awarded == 40 && report.prizes == [.init(prize: "voucher", stock: 40, awarded: 40, remaining: 0)]
+            )
         }
     }
 
@@ -97,13 +101,16 @@ struct InstantWinLedgerTests {
             // 30 moments at the same instant for 12 units.
             let schedule = try InstantWinSchedule.importing(
                 operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes,
-                prizes: [InstantWinPrize(code: "tv", quantity: 2, priority: 5), InstantWinPrize(code: "mug", quantity: 10)],
+                prizes: [
+                    InstantWinPrize(code: "tv", quantity: 2, priority: 5), InstantWinPrize(code: "mug", quantity: 10),
+                ],
                 moments: (0..<30).map { (at: opens.addingTimeInterval(600), prize: $0 < 10 ? "tv" : "mug") })
             let ledger = try FileInstantWinLedger.open(at: directory)
             defer { ledger.close() }
             try await ledger.install(schedule)
             let decider = InstantWinDecider(
-                tenant: ResultsFixtures.tenant, ledger: ledger, gate: ResultsGate(), instruction: ResultsFixtures.instruction)
+                tenant: ResultsFixtures.tenant, ledger: ledger, gate: ResultsGate(),
+                instruction: ResultsFixtures.instruction)
             let outcomes = try await withThrowingTaskGroup(of: [InstantWinOutcome].self) { group in
                 for submitter in 0..<8 {
                     group.addTask {
@@ -143,7 +150,9 @@ struct InstantWinLedgerTests {
     func handCheckedDay() throws {
         let schedule = try InstantWinSchedule.importing(
             operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes,
-            prizes: [InstantWinPrize(code: "car", quantity: 1, priority: 100), InstantWinPrize(code: "cap", quantity: 3)],
+            prizes: [
+                InstantWinPrize(code: "car", quantity: 1, priority: 100), InstantWinPrize(code: "cap", quantity: 3),
+            ],
             moments: [
                 (opens.addingTimeInterval(3600), "cap"),  // 01:00
                 (opens.addingTimeInterval(3600 * 2), "cap"),  // 02:00
@@ -207,7 +216,12 @@ struct InstantWinLedgerTests {
         #expect(early == .notWon)
         let won = try await decider.decide(
             operation: ResultsFixtures.operation, personKey: "k1", entryID: "e2", at: opens.addingTimeInterval(62))
-        #expect(won == .won(prize: "cap", moment: InstantWinMoment(index: 0, atMilliseconds: DrawEntry.milliseconds(of: opens) + 60_000, prize: "cap")))
+        #expect(
+            won
+                == .won(
+                    prize: "cap",
+                    moment: InstantWinMoment(
+                        index: 0, atMilliseconds: DrawEntry.milliseconds(of: opens) + 60_000, prize: "cap")))
         #expect(gate.requests.allSatisfy { $0.purpose == .winnerSelection && $0.tenant == ResultsFixtures.tenant })
     }
 
@@ -222,15 +236,17 @@ struct InstantWinLedgerTests {
         let schedule = try InstantWinSchedule.generate(
             operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes,
             prizes: [InstantWinPrize(code: "cap", quantity: 5)], seed: seed)
-        let commitment = try await service.commit(schedule, by: ResultsFixtures.operator_)
+        let commitment = try await service.commit(schedule, by: ResultsFixtures.organizer)
         #expect(commitment == schedule.commitment)
-        #expect(try await service.commit(schedule, by: ResultsFixtures.operator_) == commitment)
-        await #expect(throws: KimpleError.self) { try await service.reveal(ResultsFixtures.operation, seed: seed, by: .host("x")) }
+        #expect(try await service.commit(schedule, by: ResultsFixtures.organizer) == commitment)
+        await #expect(throws: KimpleError.self) {
+            try await service.reveal(ResultsFixtures.operation, seed: seed, by: .host("x"))
+        }
         clock.set(closes)
         await #expect(throws: KimpleError.self) {
             try await service.reveal(ResultsFixtures.operation, seed: DrawSeed.random(), by: .host("x"))
         }
-        let revealed = try await service.reveal(ResultsFixtures.operation, seed: seed, by: ResultsFixtures.operator_)
+        let revealed = try await service.reveal(ResultsFixtures.operation, seed: seed, by: ResultsFixtures.organizer)
         #expect(revealed == schedule)
         let entries = try await evidence.entries()
         #expect(entries.map(\.action) == ["games.instant_win.commit", "games.instant_win.reveal"])
@@ -243,7 +259,7 @@ struct InstantWinLedgerTests {
             operation: "late-op", opensAt: opens, closesAt: closes, prizes: [InstantWinPrize(code: "cap", quantity: 1)],
             seed: seed)
         do {
-            try await service.commit(late, by: ResultsFixtures.operator_)
+            try await service.commit(late, by: ResultsFixtures.organizer)
             Issue.record("a schedule was committed after opening")
         } catch let error as KimpleError {
             #expect(error.code == .instantWinOutOfOrder)

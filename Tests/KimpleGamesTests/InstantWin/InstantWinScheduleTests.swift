@@ -28,7 +28,8 @@ struct InstantWinScheduleTests {
         #expect(a.moments.map(\.index) == Array(0..<201))
         #expect(a.moments == a.moments.sorted { $0.atMilliseconds < $1.atMilliseconds })
         let c = try InstantWinSchedule.generate(
-            operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes, prizes: prizes, seed: DrawSeed.random())
+            operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes, prizes: prizes,
+            seed: DrawSeed.random())
         #expect(c.commitment != a.commitment)
         try a.verify(seed: seed)
         #expect(throws: KimpleError.self) { try a.verify(seed: DrawSeed.random()) }
@@ -115,16 +116,61 @@ struct InstantWinScheduleTests {
             }
         }
         let op = ResultsFixtures.operation
-        #expect(code { try .generate(operation: op, opensAt: closes, closesAt: opens, prizes: prizes, seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: [], seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: [InstantWinPrize(code: "bad code", quantity: 1)], seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: [InstantWinPrize(code: "a", quantity: 1), InstantWinPrize(code: "a", quantity: 2)], seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: [InstantWinPrize(code: "a", quantity: -1)], seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: opens.addingTimeInterval(0.1), prizes: prizes, spread: .even, seed: .random()) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, seed: .random(), policy: InstantWinPolicy(expiry: .winWindow(seconds: 0))) } == .instantWinInvalidSchedule)
-        #expect(code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, seed: .random(), policy: InstantWinPolicy(maxWinsPerPerson: 0)) } == .instantWinInvalidSchedule)
-        #expect(code { try .importing(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: [(closes, "gold")]) } == .instantWinInvalidSchedule)
-        #expect(code { try .importing(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: [(opens, "silver")]) } == .instantWinInvalidSchedule)
-        #expect(code { try .importing(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: []) } == .instantWinInvalidSchedule)
+        #expect(
+            code { try .generate(operation: op, opensAt: closes, closesAt: opens, prizes: prizes, seed: .random()) }
+                == .instantWinInvalidSchedule)
+        #expect(
+            code { try .generate(operation: op, opensAt: opens, closesAt: closes, prizes: [], seed: .random()) }
+                == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: closes,
+                    prizes: [InstantWinPrize(code: "bad code", quantity: 1)], seed: .random())
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: closes,
+                    prizes: [InstantWinPrize(code: "a", quantity: 1), InstantWinPrize(code: "a", quantity: 2)],
+                    seed: .random())
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: closes, prizes: [InstantWinPrize(code: "a", quantity: -1)],
+                    seed: .random())
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: opens.addingTimeInterval(0.1), prizes: prizes,
+                    spread: .even, seed: .random())
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: closes, prizes: prizes, seed: .random(),
+                    policy: InstantWinPolicy(expiry: .winWindow(seconds: 0)))
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .generate(
+                    operation: op, opensAt: opens, closesAt: closes, prizes: prizes, seed: .random(),
+                    policy: InstantWinPolicy(maxWinsPerPerson: 0))
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .importing(
+                    operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: [(closes, "gold")])
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code {
+                try .importing(
+                    operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: [(opens, "silver")])
+            } == .instantWinInvalidSchedule)
+        #expect(
+            code { try .importing(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: []) }
+                == .instantWinInvalidSchedule)
     }
 }

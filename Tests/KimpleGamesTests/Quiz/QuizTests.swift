@@ -42,9 +42,11 @@ struct QuizTests {
             sheet("same-distance-above", 30, all, 1_238),
         ]
         let ranking = try quiz.rank(sheets)
-        #expect(ranking.map(\.score.entryID) == [
-            "early-exact", "late-exact", "same-distance-above", "same-distance-below", "far", "no-estimate", "low-score",
-        ])
+        #expect(
+            ranking.map(\.score.entryID) == [
+                "early-exact", "late-exact", "same-distance-above", "same-distance-below", "far", "no-estimate",
+                "low-score",
+            ])
         #expect(ranking.map(\.place) == Array(1...7))
         #expect(ranking.map(\.decidedBy) == [nil, .entryTime, .tieBreak, .entryTime, .tieBreak, .tieBreak, .score])
         // Equal distance 4 (1,238 and 1,230): the earlier entry (30 s) before the later (40 s).
@@ -63,15 +65,22 @@ struct QuizTests {
     func invalid() throws {
         #expect(throws: KimpleError.self) { try Quiz(questions: []).validate() }
         #expect(throws: KimpleError.self) {
-            try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: ["x"]), QuizQuestion(id: "a", acceptedAnswers: ["y"])]).validate()
+            try Quiz(questions: [
+                QuizQuestion(id: "a", acceptedAnswers: ["x"]), QuizQuestion(id: "a", acceptedAnswers: ["y"]),
+            ]).validate()
         }
-        #expect(throws: KimpleError.self) { try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: ["x"], points: -1)]).validate() }
-        #expect(throws: KimpleError.self) { try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: [])]).validate() }
+        #expect(throws: KimpleError.self) {
+            try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: ["x"], points: -1)]).validate()
+        }
+        #expect(throws: KimpleError.self) {
+            try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: [])]).validate()
+        }
         #expect(throws: KimpleError.self) { try quiz.rank([sheet("a", 0, [:], nil), sheet("a", 1, [:], nil)]) }
         #expect(throws: KimpleError.self) { try quiz.rank([sheet("a", 0, ["unknown": "x"], nil)]) }
     }
 
-    let contest = Contest(jurors: ["j1", "j2", "j3"], lowestMark: 0, highestMark: 20, tieBreak: TieBreakQuestion(id: "t", answer: 50))
+    let contest = Contest(
+        jurors: ["j1", "j2", "j3"], lowestMark: 0, highestMark: 20, tieBreak: TieBreakQuestion(id: "t", answer: 50))
 
     func entry(_ id: String, _ seconds: Double, _ estimate: Decimal? = nil) -> ContestEntry {
         ContestEntry(entryID: id, enteredAt: start.addingTimeInterval(seconds), estimate: estimate)
@@ -86,7 +95,8 @@ struct QuizTests {
     func contestRanking() throws {
         let entries = [entry("a", 0, 40), entry("b", 1, 45), entry("c", 2, 45), entry("d", 3)]
         // a: 46/3 = 15.333...; b and c: 15; d: 16.
-        let all = marks("a", [15, 15, 16]) + marks("b", [14, 15, 16]) + marks("c", [16, 15, 14]) + marks("d", [16, 16, 16])
+        let all =
+            marks("a", [15, 15, 16]) + marks("b", [14, 15, 16]) + marks("c", [16, 15, 14]) + marks("d", [16, 16, 16])
         let ranking = try contest.rank(entries, marks: all)
         #expect(ranking.map(\.score.entryID) == ["d", "a", "b", "c"])
         #expect(ranking.map(\.decidedBy) == [nil, .score, .score, .entryTime])
@@ -100,13 +110,18 @@ struct QuizTests {
         let entries = [entry("a", 0), entry("b", 1)]
         #expect(throws: KimpleError.self) { try contest.rank(entries, marks: marks("a", [10, 10, 10])) }
         #expect(throws: KimpleError.self) {
-            try contest.rank(entries, marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "j1", entryID: "a", mark: 9)])
+            try contest.rank(
+                entries,
+                marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "j1", entryID: "a", mark: 9)]
+            )
         }
         #expect(throws: KimpleError.self) {
             try contest.rank(entries, marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 21]))
         }
         #expect(throws: KimpleError.self) {
-            try contest.rank(entries, marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "x", entryID: "a", mark: 9)])
+            try contest.rank(
+                entries,
+                marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "x", entryID: "a", mark: 9)])
         }
         #expect(throws: KimpleError.self) { try Contest(jurors: []).rank(entries, marks: []) }
         // Without the completeness requirement, an entry with no mark comes last.

@@ -14,7 +14,9 @@ struct VoteTests {
             votingOpensAt: start.addingTimeInterval(7 * 86_400), votingClosesAt: start.addingTimeInterval(14 * 86_400))
     }
     var rules: VoteRules {
-        VoteRules(phases: phases, period: .calendarDay(timeZone: "Europe/Paris"), candidates: ["photo-1", "photo-2", "photo-3"])
+        VoteRules(
+            phases: phases, period: .calendarDay(timeZone: "Europe/Paris"),
+            candidates: ["photo-1", "photo-2", "photo-3"])
     }
 
     func setup(_ store: any VoteStore = InMemoryVoteStore()) -> (VoteService, ManualClock) {
@@ -97,7 +99,8 @@ struct VoteTests {
         await #expect(throws: KimpleError.self) { try await vote(service, "photo-1", "ann") }
         #expect(phases.acceptsEntry(at: start) && !phases.acceptsEntry(at: start.addingTimeInterval(7 * 86_400)))
         let overlapping = VotePhases(
-            entryOpensAt: start, entryClosesAt: start.addingTimeInterval(100), votingOpensAt: start.addingTimeInterval(50),
+            entryOpensAt: start, entryClosesAt: start.addingTimeInterval(100),
+            votingOpensAt: start.addingTimeInterval(50),
             votingClosesAt: start.addingTimeInterval(200))
         #expect(throws: KimpleError.self) { try overlapping.validate() }
         clock.set(start.addingTimeInterval(8 * 86_400))

@@ -72,6 +72,21 @@ final class ByteBuffer {
         string.withUTF8 { append(UnsafeRawBufferPointer($0)) }
     }
 
+    /// Appends `prefix` (when given) and the UTF-8 bytes of `string` if they are 1 to
+    /// `maximumBytes` bytes, none below `lowest` nor 0x7F; returns `false` otherwise (what was
+    /// appended then is unspecified).
+    @inline(__always)
+    func appendChecked(_ string: String, maximumBytes: Int, lowest: UInt8, prefix: UInt8? = nil) -> Bool {
+        var string = string
+        return string.withUTF8 { bytes in
+            guard !bytes.isEmpty, bytes.count <= maximumBytes else { return false }
+            for byte in bytes where byte < lowest || byte == 0x7F { return false }
+            if let prefix { append(prefix) }
+            append(UnsafeRawBufferPointer(bytes))
+            return true
+        }
+    }
+
     /// Appends the decimal digits of `value` (with a leading `-` when negative).
     func appendDecimal(_ value: Int64) {
         if value < 0 {

@@ -197,6 +197,29 @@ struct RandomDrawTests {
     }
 
     // SPEC G-7
+    @Test("a large list (hashed on two threads) catches a repeated id or a bad entry anywhere, and hashes the same")
+    func largeListChecks() throws {
+        var entries = ResultsFixtures.entries(120_000)
+        let list = try FrozenEntryList(entries)
+        #expect(list.sha256 == SHA256.hash(list.canonicalBytes))
+        var repeated = entries
+        repeated[110_000].entryID = "e3"  // the id of an entry 107,000 places earlier, another instant
+        do {
+            _ = try FrozenEntryList(repeated)
+            Issue.record("a repeated id was accepted")
+        } catch let error as KimpleError {
+            #expect(error.code == .drawInvalidEntry && error.context["index"] == "110000")
+        }
+        entries[77_777].personKey = "bad\u{0}key"
+        do {
+            _ = try FrozenEntryList(entries)
+            Issue.record("a person key with a control character was accepted")
+        } catch let error as KimpleError {
+            #expect(error.code == .drawInvalidEntry && error.context["index"] == "77777")
+        }
+    }
+
+    // SPEC G-7
     @Test("invalid rules and seeds are refused")
     func invalidRulesAndSeeds() throws {
         let list = try FrozenEntryList(ResultsFixtures.entries(3))

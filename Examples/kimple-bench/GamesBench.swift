@@ -5,11 +5,17 @@ import KimpleTesting
 import Synchronization
 
 /// Bench suite `games`: KimpleGames part 2 (draws, instant win, exports).
+///
+/// `KIMPLE_GAMES_BENCH=draw,weighted,export,instant-win` runs only the parts named.
 func runGamesBenchmarks() async throws {
-    try await GamesBench.draw(entries: 10_000_000)
-    try await GamesBench.weightedDraw(entries: 1_000_000)
-    try await GamesBench.csvExport(participants: 1_000_000)
-    try await GamesBench.instantWin(decisions: 800_000, submitters: 8)
+    let only = ProcessInfo.processInfo.environment["KIMPLE_GAMES_BENCH"].map {
+        Set($0.split(separator: ",").map(String.init))
+    }
+    func wanted(_ part: String) -> Bool { only?.contains(part) ?? true }
+    if wanted("draw") { try await GamesBench.draw(entries: 10_000_000) }
+    if wanted("weighted") { try await GamesBench.weightedDraw(entries: 1_000_000) }
+    if wanted("export") { try await GamesBench.csvExport(participants: 1_000_000) }
+    if wanted("instant-win") { try await GamesBench.instantWin(decisions: 800_000, submitters: 8) }
 }
 
 enum GamesBench {
@@ -68,6 +74,10 @@ enum GamesBench {
                     entryID: "e\(index)", personKey: "p\(index < count / 10 ? index : index - count / 10)",
                     enteredAtMilliseconds: start + Int64(index) * 10))
         }
+        // Reference: this machine's single-stream SHA-256 speed right now (the freeze's floor).
+        let block = [UInt8](repeating: 0x61, count: 64 << 20)
+        let shaSeconds = await Bench.time { _ = SHA256.hash(block) }
+        print(String(format: "reference: SHA-256 of 64 MiB in %.3f s (%.0f MB/s)", shaSeconds, 67.108864 / shaSeconds))
         var list: FrozenEntryList?
         let cpuBefore = cpuSeconds()
         let freezing = try await Bench.time { list = try await FrozenEntryList.freezing(entries) }

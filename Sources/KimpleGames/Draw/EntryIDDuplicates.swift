@@ -45,10 +45,14 @@ enum EntryIDDuplicates {
     @inline(__always)
     static func fingerprint(_ id: String) -> UInt64 {
         var id = id
+        return id.withUTF8 { fingerprint(bytes: $0) }
+    }
+
+    /// ``fingerprint(_:)`` of UTF-8 bytes.
+    @inline(__always)
+    static func fingerprint(bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        id.withUTF8 { bytes in
-            for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        }
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
         hash ^= hash >> 30
         hash = hash &* 0xbf58_476d_1ce4_e5b9
         hash ^= hash >> 27
@@ -56,29 +60,30 @@ enum EntryIDDuplicates {
         return hash ^ (hash >> 31)
     }
 
-    /// Sorts `keys` ascending: least significant byte first, eight stable counting passes
-    /// (a pass where every key has the same byte is skipped).
+    /// Sorts `keys` ascending: least significant digits first, six stable counting passes of
+    /// 11 bits (a pass where every key has the same digit is skipped).
     static func radixSort(_ keys: inout [UInt64]) {
         let count = keys.count
+        guard count > 1 else { return }
         var scratch = [UInt64](repeating: 0, count: count)
-        var counts = [Int](repeating: 0, count: 256)
-        for pass in 0..<8 {
-            let shift = UInt64(pass * 8)
+        var counts = [Int](repeating: 0, count: 2048)
+        for pass in 0..<6 {
+            let shift = UInt64(pass * 11)
             var sorted = false
             keys.withUnsafeBufferPointer { source in
                 scratch.withUnsafeMutableBufferPointer { target in
                     counts.withUnsafeMutableBufferPointer { buckets in
-                        for index in 0..<256 { buckets[index] = 0 }
-                        for key in source { buckets[Int(truncatingIfNeeded: key >> shift) & 0xFF] += 1 }
+                        for index in 0..<2048 { buckets[index] = 0 }
+                        for key in source { buckets[Int(truncatingIfNeeded: key >> shift) & 0x7FF] += 1 }
                         if buckets.contains(count) { return }
                         var total = 0
-                        for index in 0..<256 {
+                        for index in 0..<2048 {
                             let size = buckets[index]
                             buckets[index] = total
                             total += size
                         }
                         for key in source {
-                            let bucket = Int(truncatingIfNeeded: key >> shift) & 0xFF
+                            let bucket = Int(truncatingIfNeeded: key >> shift) & 0x7FF
                             target[buckets[bucket]] = key
                             buckets[bucket] += 1
                         }

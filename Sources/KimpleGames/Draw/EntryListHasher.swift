@@ -36,7 +36,7 @@ enum EntryListHasher {
         buffer.append(0x0A)
         var weighted = false
         for (index, entry) in entries.enumerated() {
-            guard FrozenEntryList.appendValidatedLine(entry, to: buffer) else { throw invalid(entry, index) }
+            guard FrozenEntryList.appendValidatedLine(entry, to: buffer) != nil else { throw invalid(entry, index) }
             if entry.weight != 1 { weighted = true }
             if buffer.count >= 1 << 20 {
                 buffer.withUnsafeBytes { hasher.update(bytes: $0) }
@@ -145,12 +145,11 @@ enum EntryListHasher {
                 }
                 for index in start..<end {
                     let entry = entries[index]
-                    guard FrozenEntryList.appendValidatedLine(entry, to: slot.buffer) else {
+                    guard let key = FrozenEntryList.appendValidatedLine(entry, to: slot.buffer) else {
                         failure = invalid(entry, index)
                         break
                     }
                     if entry.weight != 1 { weighted = true }
-                    let key = EntryIDDuplicates.fingerprint(entry.entryID)
                     if key >> 63 == 0 { lower.append(key) } else { upper.append(key) }
                 }
                 finished = failure != nil || end == entries.count

@@ -133,19 +133,22 @@ public struct FrozenEntryList: Sendable {
         return nil
     }
 
-    /// Appends `entry`'s line after checking its fields in the same pass; returns `false` (the
-    /// buffer then holds a partial line) when a field breaks a rule.
+    /// Appends `entry`'s line after checking its fields in the same pass and returns the
+    /// fingerprint of its id; returns `nil` (the buffer then holds a partial line) when a field
+    /// breaks a rule.
     @inline(__always)
-    static func appendValidatedLine(_ entry: DrawEntry, to buffer: ByteBuffer) -> Bool {
-        guard entry.weight > 0, buffer.appendChecked(entry.entryID, maximumBytes: maximumEntryIDBytes, lowest: 0x21),
+    static func appendValidatedLine(_ entry: DrawEntry, to buffer: ByteBuffer) -> UInt64? {
+        guard entry.weight > 0,
+            let fingerprint = buffer.appendCheckedFingerprint(
+                entry.entryID, maximumBytes: maximumEntryIDBytes, lowest: 0x21),
             buffer.appendChecked(entry.personKey, maximumBytes: maximumPersonKeyBytes, lowest: 0x20, prefix: 0x09)
-        else { return false }
+        else { return nil }
         buffer.append(0x09)
         buffer.appendDecimal(UInt64(entry.weight))
         buffer.append(0x09)
         buffer.appendDecimal(entry.enteredAtMilliseconds)
         buffer.append(0x0A)
-        return true
+        return fingerprint
     }
 
     @inline(__always)

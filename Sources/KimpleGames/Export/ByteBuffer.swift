@@ -87,6 +87,19 @@ final class ByteBuffer {
         }
     }
 
+    /// ``appendChecked(_:maximumBytes:lowest:prefix:)`` that also returns the fingerprint of
+    /// the bytes (``EntryIDDuplicates/fingerprint(bytes:)``), or `nil` when they break the rule.
+    @inline(__always)
+    func appendCheckedFingerprint(_ string: String, maximumBytes: Int, lowest: UInt8) -> UInt64? {
+        var string = string
+        return string.withUTF8 { bytes -> UInt64? in
+            guard !bytes.isEmpty, bytes.count <= maximumBytes else { return nil }
+            for byte in bytes where byte < lowest || byte == 0x7F { return nil }
+            append(UnsafeRawBufferPointer(bytes))
+            return EntryIDDuplicates.fingerprint(bytes: bytes)
+        }
+    }
+
     /// Appends the decimal digits of `value` (with a leading `-` when negative).
     func appendDecimal(_ value: Int64) {
         if value < 0 {

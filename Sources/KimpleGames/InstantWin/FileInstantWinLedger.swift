@@ -19,8 +19,9 @@ import KimpleCore
 ///   the entry's award is "in doubt" until the ledger is reopened: the journal then says
 ///   whether it was written. The journal refuses further writes after a failure.
 ///
-/// Record format: one JSON object per journal record, `{"schedule": {...}}` or
-/// `{"award": {...}}` (see `Documentation/Interoperability.md`).
+/// Record format: one JSON object per journal record (the SDK's JSON settings, `JSONCoding`):
+/// `{"schedule": {"_0": <InstantWinSchedule>}}` when a schedule is installed, and
+/// `{"award": {"_0": <InstantWinAward>}}` for each award, in decision order.
 public final class FileInstantWinLedger: InstantWinLedger {
     /// The name of the journal in a tenant's storage.
     public static let storeName: StoreName = "instant-win"

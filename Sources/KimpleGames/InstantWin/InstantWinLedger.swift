@@ -28,8 +28,10 @@ public protocol InstantWinLedger: Sendable {
     /// Installs `schedule` for its operation. Returns `true` when installed now, `false` when
     /// the same schedule (same commitment) was already installed.
     ///
-    /// - Throws: `instant_win.schedule_conflict` when another schedule is installed for the
-    ///   operation; the store's `storage.` errors. Nothing is written then.
+    /// - Throws: `instant_win.invalid_schedule` when the schedule breaks its invariants
+    ///   (``InstantWinSchedule/validate()``); `instant_win.schedule_conflict` when another
+    ///   schedule is installed for the operation; the store's `storage.` errors. Nothing is
+    ///   written then.
     @discardableResult
     func install(_ schedule: InstantWinSchedule) async throws -> Bool
 
@@ -72,7 +74,8 @@ final class InstantWinBooks: Sendable {
     /// Installs `schedule`; `persist` runs under the lock before the schedule is visible and
     /// returns what the caller waits on. Returns `nil` when the same schedule was installed.
     func install<T>(_ schedule: InstantWinSchedule, persist: () throws -> T) throws -> T? {
-        try state.withLock { state in
+        try schedule.validate()
+        return try state.withLock { state in
             if let existing = state.books[schedule.operation] {
                 guard existing.schedule.commitment == schedule.commitment else {
                     throw KimpleError(

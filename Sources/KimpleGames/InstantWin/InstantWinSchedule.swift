@@ -279,6 +279,40 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         }
     }
 
+    /// Checks the invariants a schedule built by ``generate(operation:opensAt:closesAt:prizes:spread:marginAtStart:marginAtEnd:seed:policy:)``
+    /// or ``importing(operation:opensAt:closesAt:prizes:moments:policy:)`` always has: useful
+    /// for one decoded from outside. Ledgers check it before installing.
+    ///
+    /// - Throws: `instant_win.invalid_schedule` when the window is empty, the prizes or policy
+    ///   break their rules or are out of order, or a moment is out of order, misnumbered,
+    ///   outside the window or names an unknown prize.
+    public func validate() throws {
+        guard opensAtMilliseconds < closesAtMilliseconds else { throw Self.invalid("The operation's window is empty.") }
+        let ordered = try Self.validated(prizes, policy: policy)
+        guard ordered == prizes else { throw Self.invalid("The prizes are not in canonical order.") }
+        guard !moments.isEmpty, moments.count <= Self.maximumMoments else {
+            throw Self.invalid("A schedule holds 1 to 1,000,000 moments.")
+        }
+        let codes = Set(prizes.map(\.code))
+        for (position, moment) in moments.enumerated() {
+            guard moment.index == position, codes.contains(moment.prize),
+                moment.atMilliseconds >= opensAtMilliseconds, moment.atMilliseconds < closesAtMilliseconds
+            else {
+                throw Self.invalid(
+                    "A moment is misnumbered, outside the window or names an unknown prize.",
+                    ["index": String(position)])
+            }
+            if position > 0 {
+                let previous = moments[position - 1]
+                guard
+                    previous.atMilliseconds < moment.atMilliseconds
+                        || (previous.atMilliseconds == moment.atMilliseconds
+                            && !moment.prize.utf8.lexicographicallyPrecedes(previous.prize.utf8))
+                else { throw Self.invalid("The moments are not in canonical order.", ["index": String(position)]) }
+            }
+        }
+    }
+
     // MARK: - Rules
 
     /// The generator's moments (see `Documentation/DrawAlgorithm.md`, "Instant-win schedules").

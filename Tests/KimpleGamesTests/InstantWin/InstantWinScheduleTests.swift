@@ -173,4 +173,24 @@ struct InstantWinScheduleTests {
             code { try .importing(operation: op, opensAt: opens, closesAt: closes, prizes: prizes, moments: []) }
                 == .instantWinInvalidSchedule)
     }
+
+    // SPEC G-6
+    @Test("a schedule decoded from outside is checked before a ledger installs it")
+    func decodedSchedule() async throws {
+        let schedule = try InstantWinSchedule.generate(
+            operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes, prizes: prizes, seed: .random())
+        try schedule.validate()
+        var object = try #require(
+            try JSONSerialization.jsonObject(with: JSONEncoder().encode(schedule)) as? [String: Any])
+        var moments = try #require(object["moments"] as? [[String: Any]])
+        moments[0]["atMilliseconds"] = DrawEntry.milliseconds(of: closes) - 1  // out of order
+        object["moments"] = moments
+        let tampered = try JSONDecoder().decode(
+            InstantWinSchedule.self, from: JSONSerialization.data(withJSONObject: object))
+        #expect(throws: KimpleError.self) { try tampered.validate() }
+        let ledger = InMemoryInstantWinLedger()
+        await #expect(throws: KimpleError.self) { try await ledger.install(tampered) }
+        #expect(try await ledger.schedule(for: ResultsFixtures.operation) == nil)
+        #expect(try await ledger.install(schedule))
+    }
 }

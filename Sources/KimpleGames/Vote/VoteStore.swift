@@ -1,0 +1,147 @@
+import KimpleCore
+import Synchronization
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Where one tenant's votes are counted (G-8, K-1, K-6).
+///
+/// The SDK ships ``InMemoryVoteStore`` and ``FileVoteStore``; a host can plug its own and
+/// check it with `KimpleTesting`'s `VoteStoreConformance`.
+///
+/// ## Implementation requirements
+/// - **Atomic count.** ``cast(_:)`` is insert-if-absent on (operation, candidate, person,
+///   period): of any number of concurrent casts of the same key exactly one is counted; the
+///   others report a duplicate and change nothing.
+/// - **Durable on return**: a counted vote survives a restart; none is counted twice.
+public protocol VoteStore: Sendable {
+    /// Counts `ballot` unless its person already voted for its candidate in its period.
+    /// Returns `true` when counted, `false` for a duplicate.
+    ///
+    /// - Throws: `vote.invalid` for a malformed ballot; the store's `storage.` errors (the vote
+    ///   is then not acknowledged).
+    func cast(_ ballot: Ballot) async throws -> Bool
+
+    /// Votes counted per candidate of `operation` (candidates without votes are absent).
+    ///
+    /// - Throws: the store's `storage.` errors.
+    func tally(_ operation: OperationID) async throws -> [String: Int]
+}
+
+/// The counts of a tenant's votes under one lock: the shared core of the SDK's vote stores.
+final class VoteCounts: Sendable {
+    private struct State {
+        var keys = Set<Ballot.Key>()
+        var counts: [OperationID: [String: Int]] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Counts `ballot` if new; `persist` runs under the lock first and the vote is counted only
+    /// if it does not throw. Returns `nil` for a duplicate.
+    func cast<T>(_ ballot: Ballot, persist: () throws -> T) throws -> T? {
+        try ballot.validate()
+        return try state.withLock { state in
+            let key = ballot.key
+            guard !state.keys.contains(key) else { return nil }
+            let waiter = try persist()
+            state.keys.insert(key)
+            state.counts[ballot.operation, default: [:]][ballot.candidate, default: 0] += 1
+            return waiter
+        }
+    }
+
+    /// Applies a ballot read back from storage.
+    func restore(_ ballot: Ballot) {
+        state.withLock { state in
+            guard state.keys.insert(ballot.key).inserted else { return }
+            state.counts[ballot.operation, default: [:]][ballot.candidate, default: 0] += 1
+        }
+    }
+
+    func tally(_ operation: OperationID) -> [String: Int] {
+        state.withLock { $0.counts[operation] ?? [:] }
+    }
+}
+
+/// A ``VoteStore`` held in memory: for tests and demos. Atomic under one lock.
+public final class InMemoryVoteStore: VoteStore {
+    private let counts = VoteCounts()
+
+    /// An empty store.
+    public init() {}
+
+    public func cast(_ ballot: Ballot) async throws -> Bool {
+        try counts.cast(ballot) { true } ?? false
+    }
+
+    public func tally(_ operation: OperationID) async throws -> [String: Int] {
+        counts.tally(operation)
+    }
+}
+
+/// The file-based ``VoteStore``: counts in memory, every counted ballot a JSON record of a
+/// ``FileJournal``, written under the store's lock and durable before `cast` returns
+/// (concurrent votes share one fsync with grouped durability). Opening reads the journal
+/// back; the journal's lock keeps other processes out.
+public final class FileVoteStore: VoteStore {
+    /// The name of the journal in a tenant's storage.
+    public static let storeName: StoreName = "votes"
+
+    private let journal: FileJournal
+    private let counts = VoteCounts()
+
+    /// A store on `journal`, read back from it.
+    ///
+    /// - Throws: `storage.corrupted` when a record does not decode; the journal's errors.
+    public init(journal: FileJournal) throws {
+        self.journal = journal
+        let counts = self.counts
+        try journal.readSync(from: 0) { record in
+            counts.restore(try JSONCoding.decode(Ballot.self, from: record.payload, key: "votes/\(record.sequence)"))
+            return true
+        }
+    }
+
+    /// Opens (creating if needed) the store in `directory`.
+    ///
+    /// - Throws: `storage.locked` when another handle holds it; what ``init(journal:)`` and
+    ///   `FileJournal.open` throw.
+    public static func open(
+        at directory: URL, options: FileJournal.Options = FileJournal.Options()
+    ) throws
+        -> FileVoteStore
+    {
+        let journal = try FileJournal.open(at: directory, options: options)
+        do {
+            return try FileVoteStore(journal: journal)
+        } catch {
+            journal.close()
+            throw error
+        }
+    }
+
+    /// The vote store of `tenant` in `storage` (its `votes` journal; `storage` closes it).
+    ///
+    /// - Throws: what ``init(journal:)`` throws.
+    public static func open(_ storage: FileStorage, tenant: TenantID) throws -> FileVoteStore {
+        try FileVoteStore(journal: storage.journal(tenant: tenant, name: storeName))
+    }
+
+    /// Waits for pending writes and closes the journal.
+    public func close() { journal.close() }
+
+    public func cast(_ ballot: Ballot) async throws -> Bool {
+        let payload = try JSONCoding.encode(ballot)
+        guard let ticket = try counts.cast(ballot, persist: { try journal.enqueue([payload]) }) else { return false }
+        _ = try await ticket.durable()
+        return true
+    }
+
+    public func tally(_ operation: OperationID) async throws -> [String: Int] {
+        counts.tally(operation)
+    }
+}

@@ -55,7 +55,7 @@ let package = Package(
         .testTarget(
             name: "KimpleGamesTests",
             dependencies: ["KimpleGames", "KimplePrivacy", "KimpleTesting", "kimple-crash-child"],
-            swiftSettings: strict),
+            exclude: ["Vectors"], swiftSettings: strict),
         .testTarget(
             name: "KimpleContractsTests", dependencies: ["KimpleContracts", "KimpleTesting"], swiftSettings: strict),
         .testTarget(

@@ -137,10 +137,22 @@ public actor EvidenceLog {
     public func record(
         _ principal: Principal, action: String, subject: String, details: String = "", payload: Data? = nil
     ) async throws -> EvidenceEntry {
+        try await record(
+            principal, action: action, subject: subject, details: details,
+            payloadDigest: payload.map { SHA256.hash($0) } ?? EvidenceCoding.zero)
+    }
+
+    /// Records an action whose data was hashed elsewhere (a streamed export, a large file):
+    /// `payloadDigest` is the SHA-256 of that data. Otherwise as
+    /// ``record(_:action:subject:details:payload:)``.
+    @discardableResult
+    public func record(
+        _ principal: Principal, action: String, subject: String, details: String = "", payloadDigest: SHA256Digest
+    ) async throws -> EvidenceEntry {
         let micros = (clock.now.timeIntervalSince1970 * 1_000_000).rounded(.down)
         let fields = Fields(
             time: Int64(micros), principal: principal, action: action, subject: subject, details: details,
-            payloadDigest: payload.map { SHA256.hash($0) } ?? EvidenceCoding.zero)
+            payloadDigest: payloadDigest)
         return try await withCheckedThrowingContinuation { continuation in
             pending.append(Pending(fields: fields, continuation: continuation))
             if !draining {

@@ -293,7 +293,7 @@ public struct ExportService: Sendable {
             request.principal, action: "games.export", subject: run.subject,
             details:
                 "\(receipt.schema) v\(receipt.schemaVersion) \(receipt.format.rawValue): \(receipt.rows) row(s), \(receipt.bytes) byte(s), sha256 \(receipt.sha256.hex); special categories: \(request.specialCategories.name)",
-            payload: try JSONCoding.encode(receipt))
+            payloadDigest: receipt.sha256)
         return receipt
     }
 

@@ -427,7 +427,8 @@ public final class InstructionRegistry: ProcessingGate {
             for (key, count) in counts.sorted(by: { ($0.0.subject, $0.0.purpose.rawValue) < ($1.0.subject, $1.0.purpose.rawValue) }) {
                 try await evidence.record(
                     principal, action: PrivacyEvidence.processingSummary, subject: key.subject,
-                    details: "instruction \(key.instruction) v\(key.version), purpose \(key.purpose): \(count) grants")
+                    details: "instruction \(key.instruction) v\(key.version), purpose \(key.purpose): "
+                        + (count == 1 ? "1 grant" : "\(count) grants"))
                 written += 1
             }
         } catch {

@@ -122,7 +122,8 @@ public enum PersonalDataHolderConformance {
             try r.expect(outcome.recordIDs.count == 2, "count", "erased \(outcome.recordIDs.count), expected 2")
             let oldAlice = try await holder.records(of: .participant("alice-1"))
             let oldBob = try await holder.records(of: .email("bob@example.org"))
-            try r.expect(oldAlice.isEmpty && oldBob.isEmpty, "old gone", "a record older than the cutoff is still found")
+            try r.expect(
+                oldAlice.isEmpty && oldBob.isEmpty, "old gone", "a record older than the cutoff is still found")
             let newAlice = try await holder.records(of: .participant("alice-2"))
             let carol = try await holder.records(of: .email("carol@example.org"))
             try r.expect(

@@ -16,7 +16,9 @@ public enum PersonalDataReturnSinkConformance {
 
         try await runner.check("chunks are kept in order") {
             let sink = try await makeSink()
-            let chunks = [Data("{\"a\":1}\n".utf8), Data("{\"b\":2}\n{\"c\":3}\n".utf8), Data(repeating: 65, count: 70_000)]
+            let chunks = [
+                Data("{\"a\":1}\n".utf8), Data("{\"b\":2}\n{\"c\":3}\n".utf8), Data(repeating: 65, count: 70_000),
+            ]
             for chunk in chunks { try await sink.append(chunk) }
             try await sink.finish()
             let read = try await contents(sink)

@@ -17,7 +17,8 @@ struct AuditTests {
         competitor: Bool = false, provenBreach: Bool = false
     ) -> AuditProposal {
         AuditProposal(
-            receivedAt: instant(received), sessions: sessions.map { AuditSession(start: instant($0.0), end: instant($0.1)) },
+            receivedAt: instant(received),
+            sessions: sessions.map { AuditSession(start: instant($0.0), end: instant($0.1)) },
             auditors: [Self.auditor], scope: scope, auditorIsDirectCompetitor: competitor, provenBreach: provenBreach)
     }
 
@@ -30,7 +31,8 @@ struct AuditTests {
     func notice() {
         #expect(rules(proposal([("2026-04-02T07:00:00Z", "2026-04-02T10:00:00Z")])) == [])
         #expect(rules(proposal([("2026-04-01T07:00:00Z", "2026-04-01T10:00:00Z")])) == [.noticeTooShort])
-        #expect(AuditPolicy.assess(proposal([]), history: [], reports: []).earliestDay == CivilDate(unchecked: 2026, 4, 2))
+        #expect(
+            AuditPolicy.assess(proposal([]), history: [], reports: []).earliestDay == CivilDate(unchecked: 2026, 4, 2))
     }
 
     // SPEC P-11, K-3
@@ -98,7 +100,8 @@ struct AuditTests {
         #expect(justUnder.substitutes.map(\.id) == ["iso-2025"])
         #expect(
             AuditPolicy.assess(
-                proposal([("2026-04-02T07:00:00Z", "2026-04-02T10:00:00Z")], scope: ["hosting", "payments"]), history: [],
+                proposal([("2026-04-02T07:00:00Z", "2026-04-02T10:00:00Z")], scope: ["hosting", "payments"]),
+                history: [],
                 reports: [Self.report]
             ).substitutes.isEmpty)
         #expect(
@@ -107,6 +110,8 @@ struct AuditTests {
                 reports: [Self.report]
             ).substitutes.isEmpty)
         #expect(
-            rules(proposal([("2026-04-02T07:00:00Z", "2026-04-02T10:00:00Z")], competitor: true)) == [.competitorAuditor])
+            rules(proposal([("2026-04-02T07:00:00Z", "2026-04-02T10:00:00Z")], competitor: true)) == [
+                .competitorAuditor
+            ])
     }
 }

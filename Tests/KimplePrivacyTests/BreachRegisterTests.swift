@@ -17,10 +17,11 @@ struct BreachRegisterTests {
         let first = try await register.notifyController(breach.id, by: .user("soc"))
         #expect(first.phases.map(\.number) == [1])
         #expect(first.phases[0].newItems == ["nature"])
-        #expect(first.phases[0].missingItems == [
-            "categories", "approximate_persons", "approximate_records", "contact_point", "likely_consequences",
-            "measures",
-        ])
+        #expect(
+            first.phases[0].missingItems == [
+                "categories", "approximate_persons", "approximate_records", "contact_point", "likely_consequences",
+                "measures",
+            ])
         let message = try #require(f.transport.messages(of: .privacyBreachNotification).first)
         #expect(message.subject.hasSuffix("(to be completed)"))
         #expect(message.body.contains("- Nature: An export file was sent to the wrong recipient."))
@@ -29,7 +30,9 @@ struct BreachRegisterTests {
         #expect(message.recipient == "controller")
 
         // Nothing new: no second phase.
-        #expect(await kimpleError { try await register.notifyController(breach.id, by: .user("soc")) }?.code == .privacyBreachInvalid)
+        #expect(
+            await kimpleError { try await register.notifyController(breach.id, by: .user("soc")) }?.code
+                == .privacyBreachInvalid)
 
         f.clock.advance(by: 5 * 3_600)
         try await register.update(
@@ -41,10 +44,11 @@ struct BreachRegisterTests {
                 measuresProposed: "Exports encrypted with a key sent separately."), by: .user("soc"))
         let second = try await register.notifyController(breach.id, by: .user("soc"))
         #expect(second.phases.map(\.number) == [1, 2])
-        #expect(second.phases[1].newItems == [
-            "approximate_persons", "approximate_records", "categories", "contact_point", "likely_consequences",
-            "measures",
-        ])
+        #expect(
+            second.phases[1].newItems == [
+                "approximate_persons", "approximate_records", "categories", "contact_point", "likely_consequences",
+                "measures",
+            ])
         #expect(second.phases[1].missingItems.isEmpty)
         let complete = try #require(f.transport.messages(of: .privacyBreachNotification).last)
         #expect(complete.subject.hasSuffix("(complete)"))
@@ -53,10 +57,11 @@ struct BreachRegisterTests {
         #expect(complete.body.contains("due by 2026-03-05T09:00:00Z"))
         #expect(complete.body.contains("New in this notification: approximate_persons"))
         let log = try await f.privacy.evidence.entries().map(\.action)
-        #expect(log == [
-            PrivacyEvidence.breachRecorded, PrivacyEvidence.breachNotified, PrivacyEvidence.breachUpdated,
-            PrivacyEvidence.breachNotified,
-        ])
+        #expect(
+            log == [
+                PrivacyEvidence.breachRecorded, PrivacyEvidence.breachNotified, PrivacyEvidence.breachUpdated,
+                PrivacyEvidence.breachNotified,
+            ])
     }
 
     // SPEC P-7
@@ -94,7 +99,8 @@ struct BreachRegisterTests {
         let register = f.privacy.breaches
         #expect(
             await kimpleError {
-                try await register.record(detectedAt: f.clock.now, facts: BreachFacts(approximatePersons: -1), by: .user("soc"))
+                try await register.record(
+                    detectedAt: f.clock.now, facts: BreachFacts(approximatePersons: -1), by: .user("soc"))
             }?.code == .privacyBreachInvalid)
         #expect(
             await kimpleError {
@@ -108,6 +114,8 @@ struct BreachRegisterTests {
                     by: .user("soc"))
             }?.code == .privacyBreachInvalid)
         #expect(try await register.all().isEmpty)
-        #expect(await kimpleError { try await register.notifyController("nope", by: .user("soc")) }?.code == .privacyBreachNotFound)
+        #expect(
+            await kimpleError { try await register.notifyController("nope", by: .user("soc")) }?.code
+                == .privacyBreachNotFound)
     }
 }

@@ -63,7 +63,9 @@ struct ConformanceTests {
             // Erases only the first record found.
             func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
                 let first = try await inner.records(of: subject).first
-                guard let first else { return ErasureOutcome(holder: holderName, recordIDs: [], removed: true, completedAt: Date()) }
+                guard let first else {
+                    return ErasureOutcome(holder: holderName, recordIDs: [], removed: true, completedAt: Date())
+                }
                 return try await inner.erase(.participant(ParticipantID(unchecked: first.fields["participant"] ?? "")))
             }
             func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {

@@ -78,7 +78,9 @@ struct InstructionGateTests {
         var blank = PrivacyFixture.terms()
         blank.text = "  "
         #expect(await kimpleError { try await f.record(blank) }?.code == .privacyInstructionInvalid)
-        #expect(await kimpleError { try await f.record(PrivacyFixture.terms(purposes: [])) }?.code == .privacyInstructionInvalid)
+        #expect(
+            await kimpleError { try await f.record(PrivacyFixture.terms(purposes: [])) }?.code
+                == .privacyInstructionInvalid)
         #expect(
             await kimpleError { try await f.record(PrivacyFixture.terms(retention: .months(0))) }?.code
                 == .privacyInstructionInvalid)
@@ -153,18 +155,22 @@ struct InstructionGateTests {
         for _ in 0..<3 { _ = try await f.gate.authorize(f.request(subject: "operation:winter-2026")) }
         _ = try await f.gate.authorize(f.request(.winnerSelection))
         let granted = try await f.entries(PrivacyEvidence.processingGranted)
-        #expect(granted.map(\.subject).sorted() == [
-            "operation:summer-2026", "operation:summer-2026", "operation:winter-2026",
-        ])
-        #expect(granted.first?.details == "instruction summer v1, purpose participation, categories contact.email identity.name")
+        #expect(
+            granted.map(\.subject).sorted() == [
+                "operation:summer-2026", "operation:summer-2026", "operation:winter-2026",
+            ])
+        #expect(
+            granted.first?.details
+                == "instruction summer v1, purpose participation, categories contact.email identity.name")
         let written = try await f.privacy.instructions.recordGrantSummary()
         #expect(written == 3)
         let summaries = try await f.entries(PrivacyEvidence.processingSummary).map(\.details).sorted()
-        #expect(summaries == [
-            "instruction summer v1, purpose participation: 1000 grants",
-            "instruction summer v1, purpose participation: 3 grants",
-            "instruction summer v1, purpose winner_selection: 1 grant",
-        ])
+        #expect(
+            summaries == [
+                "instruction summer v1, purpose participation: 1000 grants",
+                "instruction summer v1, purpose participation: 3 grants",
+                "instruction summer v1, purpose winner_selection: 1 grant",
+            ])
         // Nothing new: nothing written.
         #expect(try await f.privacy.instructions.recordGrantSummary() == 0)
         // A new version is traced again at its first use.

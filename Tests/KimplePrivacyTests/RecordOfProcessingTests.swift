@@ -16,7 +16,8 @@ struct RecordOfProcessingTests {
                 special: [.health],
                 recipients: [
                     TransferRecipient(name: "controller", country: "FR", role: .controller),
-                    TransferRecipient(name: "CRM Inc.", country: "US", role: .designatedRecipient, certifications: [dpf]),
+                    TransferRecipient(
+                        name: "CRM Inc.", country: "US", role: .designatedRecipient, certifications: [dpf]),
                     TransferRecipient(name: "Microsoft Azure", country: "FR", role: .subProcessor),
                 ]))
         try await f.record(PrivacyFixture.terms(purposes: [.fraudPrevention], categories: [.online]), id: "robots")
@@ -47,7 +48,10 @@ struct RecordOfProcessingTests {
         let markdown = record.markdown
         #expect(markdown.contains("# Record of processing activities (GDPR art. 30(2))"))
         #expect(markdown.contains("## Controller Brand SA (tenant brand)"))
-        #expect(markdown.contains("| CRM Inc. | US | designated_recipient | yes | Adequacy decision: Commission Implementing Decision (EU) 2023/1795"))
+        #expect(
+            markdown.contains(
+                "| CRM Inc. | US | designated_recipient | yes | Adequacy decision: Commission Implementing Decision (EU) 2023/1795"
+            ))
         #expect(markdown.contains("- **Evidence log**"))
         let produced = try await f.entries(PrivacyEvidence.recordProduced)
         #expect(produced.first?.payloadDigest == SHA256.hash(try record.json()))

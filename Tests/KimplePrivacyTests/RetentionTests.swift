@@ -10,8 +10,12 @@ struct RetentionTests {
     @Test("cutoffs are calendar periods on the Paris wall clock")
     func cutoffs() throws {
         // 31 March minus one month is 28 February (clamped), same wall-clock time.
-        #expect(try RetentionPeriod.months(1).cutoff(at: instant("2026-03-31T10:00:00Z"), calendar: .paris) == instant("2026-02-28T11:00:00Z"))
-        #expect(try RetentionPeriod.days(30).cutoff(at: instant("2026-04-15T10:00:00Z"), calendar: .paris) == instant("2026-03-16T11:00:00Z"))
+        #expect(
+            try RetentionPeriod.months(1).cutoff(at: instant("2026-03-31T10:00:00Z"), calendar: .paris)
+                == instant("2026-02-28T11:00:00Z"))
+        #expect(
+            try RetentionPeriod.days(30).cutoff(at: instant("2026-04-15T10:00:00Z"), calendar: .paris)
+                == instant("2026-03-16T11:00:00Z"))
     }
 
     // SPEC P-9
@@ -20,7 +24,8 @@ struct RetentionTests {
         let f = try await PrivacyFixture.make(start: "2026-01-01T09:00:00Z")
         try await f.record(PrivacyFixture.terms(retention: .months(3)))
         try await f.record(PrivacyFixture.terms(retention: .days(10)), id: "robots")
-        let participations = SamplePersonalDataHolder(name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
+        let participations = SamplePersonalDataHolder(
+            name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
         let robots = SamplePersonalDataHolder(name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
         // One entry a day from 1 January to 30 April (120 days).
         try await participations.add(sampleEntries(people: 1, perPerson: 120, start: f.clock.now))

@@ -8,12 +8,16 @@ import Testing
 struct OpaqueHolder: PersonalDataHolder {
     let inner: SamplePersonalDataHolder
     var holderName: String { inner.holderName }
-    func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] { try await inner.records(of: subject) }
+    func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
+        try await inner.records(of: subject)
+    }
     func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome { try await inner.erase(subject) }
     func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         try await inner.rectify(subject, field: field, value: value)
     }
-    func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome { try await inner.eraseRecorded(before: cutoff) }
+    func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
+        try await inner.eraseRecorded(before: cutoff)
+    }
     func eraseAll() async throws -> ErasureOutcome { try await inner.eraseAll() }
     func recordCount() async throws -> Int { try await inner.recordCount() }
 }
@@ -52,7 +56,8 @@ struct ReversibilityTests {
     @Test("the window ends at the end of the 45th day after the day the contract ended")
     func windowArithmetic() {
         #expect(Reversibility.windowEnd(effectiveEnd: Self.end) == Self.windowEnd)
-        #expect(Reversibility.windowEnd(effectiveEnd: instant("2026-03-31T21:59:59Z")) == instant("2026-05-15T22:00:00Z"))
+        #expect(
+            Reversibility.windowEnd(effectiveEnd: instant("2026-03-31T21:59:59Z")) == instant("2026-05-15T22:00:00Z"))
     }
 
     // SPEC P-9, P-10, C-7
@@ -67,7 +72,8 @@ struct ReversibilityTests {
             let pending = try await privacy.requests.receive(
                 .access, subject: .email("person3@example.org"), channel: "form", by: .host("support"))
 
-            try await privacy.reversibility.contractEnded(tenant: f.tenant, contract: "C-2025-007", effectiveEnd: Self.end)
+            try await privacy.reversibility.contractEnded(
+                tenant: f.tenant, contract: "C-2025-007", effectiveEnd: Self.end)
             let notice = try #require(f.transport.messages(of: .privacyContractEnded).first)
             #expect(notice.attributes["reversibility_end"] == "2026-05-16T22:00:00Z")
             _ = try await f.gate.authorize(f.request())  // before the end: intake goes on
@@ -76,14 +82,16 @@ struct ReversibilityTests {
             #expect(await kimpleError { _ = try await f.gate.authorize(f.request()) }?.code == .privacyContractEnded)
             _ = try await f.gate.authorize(f.request(.export, destination: toController))
             #expect(
-                await kimpleError { try await privacy.reversibility.finalise(by: .system("privacy.reversibility")) }?.code
+                await kimpleError { try await privacy.reversibility.finalise(by: .system("privacy.reversibility")) }?
+                    .code
                     == .privacyReversibilityOpen)
 
             f.clock.set(Self.windowEnd.addingTimeInterval(-1))
             _ = try await f.gate.authorize(f.request(.export, destination: toController))
             f.clock.set(Self.windowEnd)
             #expect(
-                await kimpleError { _ = try await f.gate.authorize(f.request(.export, destination: toController)) }?.code
+                await kimpleError { _ = try await f.gate.authorize(f.request(.export, destination: toController)) }?
+                    .code
                     == .privacyReversibilityClosed)
 
             let certificate = try await privacy.reversibility.finalise(by: .system("privacy.reversibility"))
@@ -127,7 +135,8 @@ struct ReversibilityTests {
             #expect(try await privacy.reversibility.finalise(by: .system("again")) == certificate)
             #expect(
                 await kimpleError {
-                    try await privacy.reversibility.contractEnded(tenant: f.tenant, contract: "C-2025-007", effectiveEnd: Self.end)
+                    try await privacy.reversibility.contractEnded(
+                        tenant: f.tenant, contract: "C-2025-007", effectiveEnd: Self.end)
                 }?.code == .privacyAlreadyDestroyed)
         }
     }
@@ -197,7 +206,8 @@ struct ReversibilityTests {
             #expect(!lines.contains { $0.contains("nuts") })
 
             // To a destination the instruction does not name: refused.
-            let elsewhere = InMemoryReturnSink(destination: TransferDestination(country: "US", recipient: "Backup Inc."))
+            let elsewhere = InMemoryReturnSink(
+                destination: TransferDestination(country: "US", recipient: "Backup Inc."))
             #expect(
                 await kimpleError { try await reversibility.returnData(to: elsewhere, by: .user("jeanne")) }?.code
                     == .privacyTransferNotInstructed)
@@ -220,11 +230,14 @@ struct ReversibilityTests {
         try await router.contractEnded(tenant: f.tenant, contract: "C-9", effectiveEnd: Self.end)
         #expect(f.privacy.instructions.contractEnd?.reversibilityEnd == Self.windowEnd)
         #expect(
-            await kimpleError { try await router.contractEnded(tenant: "unknown", contract: "C", effectiveEnd: Self.end) }?
-                .code == .privacyTenantMismatch)
+            await kimpleError {
+                try await router.contractEnded(tenant: "unknown", contract: "C", effectiveEnd: Self.end)
+            }?
+            .code == .privacyTenantMismatch)
         #expect(
             await kimpleError {
-                try await f.privacy.reversibility.contractEnded(tenant: "unknown", contract: "C", effectiveEnd: Self.end)
+                try await f.privacy.reversibility.contractEnded(
+                    tenant: "unknown", contract: "C", effectiveEnd: Self.end)
             }?.code == .privacyTenantMismatch)
         // A reopened registry sees the end.
         let reopened = try await InstructionRegistry.open(

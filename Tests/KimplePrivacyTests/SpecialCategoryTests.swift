@@ -7,7 +7,9 @@ import Testing
 @Suite("Special categories of data")
 struct SpecialCategoryTests {
     // SPEC P-6
-    @Test("every special category is refused and logged unless the instruction names it", arguments: DataCategory.specialCategories)
+    @Test(
+        "every special category is refused and logged unless the instruction names it",
+        arguments: DataCategory.specialCategories)
     func refusedUnlessAllowed(category: DataCategory) async throws {
         let f = try await PrivacyFixture.make()
         try await f.record()
@@ -50,7 +52,9 @@ struct SpecialCategoryTests {
     func inClearOnlyWhenAllowed() async throws {
         let f = try await PrivacyFixture.make()
         try await f.record(PrivacyFixture.terms(special: [.health]))
-        #expect(try await f.gate.authorize(f.request(.export, categories: [.health])).allowsSpecialCategoriesInClear == false)
+        #expect(
+            try await f.gate.authorize(f.request(.export, categories: [.health])).allowsSpecialCategoriesInClear
+                == false)
         try await f.record(PrivacyFixture.terms(special: [.health], specialInClear: true))
         #expect(try await f.gate.authorize(f.request(.export, categories: [.health])).allowsSpecialCategoriesInClear)
     }

@@ -58,7 +58,9 @@ struct StatisticsTests {
         let pattern = try DisclosureControl.protect([[50], [3], [4]], threshold: 10)
         #expect(pattern.cells == [[true], [true], [true]])
         #expect(pattern.columnTotals == [false])
-        #expect(DisclosureControl.problems(values: withMargins([[50], [3], [4]]), hidden: hidden(pattern), threshold: 10).isEmpty)
+        #expect(
+            DisclosureControl.problems(values: withMargins([[50], [3], [4]]), hidden: hidden(pattern), threshold: 10)
+                .isEmpty)
     }
 
     // SPEC P-10
@@ -72,11 +74,12 @@ struct StatisticsTests {
         let pattern = try DisclosureControl.protect(counts, threshold: 10)
         // The 2 is withheld; row 0 then gives up its smallest other count (30), column 1 its
         // smallest (15); row 1 and column 2 follow (12): a rectangle no line can undo.
-        #expect(pattern.cells == [
-            [false, true, true],
-            [false, true, true],
-            [false, false, false],
-        ])
+        #expect(
+            pattern.cells == [
+                [false, true, true],
+                [false, true, true],
+                [false, false, false],
+            ])
         #expect(pattern.primary == 1)
         #expect(pattern.secondary == 3)
         #expect(pattern.rowTotals == [false, false, false])
@@ -95,10 +98,13 @@ struct StatisticsTests {
             let rows = Int(random.uniform(below: 5)) + 1
             let columns = Int(random.uniform(below: 5)) + 1
             let counts = (0..<rows).map { _ in
-                (0..<columns).map { _ in random.uniform(below: 4) == 0 ? Int(random.uniform(below: 10)) : Int(random.uniform(below: 60)) }
+                (0..<columns).map { _ in
+                    random.uniform(below: 4) == 0 ? Int(random.uniform(below: 10)) : Int(random.uniform(below: 60))
+                }
             }
             let pattern = try DisclosureControl.protect(counts, threshold: 10)
-            let problems = DisclosureControl.problems(values: withMargins(counts), hidden: hidden(pattern), threshold: 10)
+            let problems = DisclosureControl.problems(
+                values: withMargins(counts), hidden: hidden(pattern), threshold: 10)
             #expect(problems.isEmpty, "\(counts): \(problems)")
         }
     }
@@ -107,7 +113,8 @@ struct StatisticsTests {
     @Test("persons count once per cell when the spec names them")
     func personsOncePerCell() throws {
         var accumulator = StatisticsAccumulator(
-            spec: .byField("operation", title: "Participants", rowTitle: "Operation", personField: "email", threshold: 2))
+            spec: .byField(
+                "operation", title: "Participants", rowTitle: "Operation", personField: "email", threshold: 2))
         let june = instant("2026-06-10T10:00:00Z")
         for n in 0..<5 {
             accumulator.add(

@@ -54,14 +54,16 @@ struct SubProcessorTests {
             by: .host("ops"))
 
         f.clock.set(Self.justBefore)
-        try await f.subProcessors.object(change: change.id, tenant: f.tenant, reason: "Not in Germany, please.", by: .user("jeanne"))
+        try await f.subProcessors.object(
+            change: change.id, tenant: f.tenant, reason: "Not in Germany, please.", by: .user("jeanne"))
         let early = await kimpleError { try await f.subProcessors.activate(change: change.id, by: .host("ops")) }
         #expect(early?.code == .privacySubProcessorWindowOpen)
         #expect(early?.context["earliest"] == "2026-05-01T22:00:00Z")
 
         f.clock.set(Self.windowEnd)
         let late = await kimpleError {
-            try await f.subProcessors.object(change: change.id, tenant: "late-brand", reason: "Too late", by: .user("x"))
+            try await f.subProcessors.object(
+                change: change.id, tenant: "late-brand", reason: "Too late", by: .user("x"))
         }
         #expect(late?.code == .privacySubProcessorObjectionTooLate)
         let activated = try await f.subProcessors.activate(change: change.id, by: .host("ops"))
@@ -69,13 +71,15 @@ struct SubProcessorTests {
         #expect(activated.objectingTenants == [f.tenant])
 
         #expect(try await f.subProcessors.agreedList(for: f.tenant).map(\.name) == ["Microsoft Azure"])
-        #expect(try await f.subProcessors.agreedList(for: "other-brand").map(\.name) == ["Microsoft Azure", "Mail Relay"])
+        #expect(
+            try await f.subProcessors.agreedList(for: "other-brand").map(\.name) == ["Microsoft Azure", "Mail Relay"])
         #expect(try await f.subProcessors.agreedList(for: "never-notified").map(\.name) == ["Microsoft Azure"])
         let log = try await f.processorEvidence.entries().map(\.action)
-        #expect(log == [
-            PrivacyEvidence.subProcessorListAgreed, PrivacyEvidence.subProcessorAnnounced,
-            PrivacyEvidence.subProcessorObjected, PrivacyEvidence.subProcessorActivated,
-        ])
+        #expect(
+            log == [
+                PrivacyEvidence.subProcessorListAgreed, PrivacyEvidence.subProcessorAnnounced,
+                PrivacyEvidence.subProcessorObjected, PrivacyEvidence.subProcessorActivated,
+            ])
     }
 
     // SPEC P-4

@@ -66,7 +66,8 @@ struct SubjectRequestTests {
         let request = try await privacy.requests.receive(
             .access, subject: .email("ann@example.org"), channel: "form", by: .host("support"))
         let refused = await kimpleError {
-            try await privacy.requests.answer(request.id, to: "ann@example.org", text: "Here you are", by: .host("support"))
+            try await privacy.requests.answer(
+                request.id, to: "ann@example.org", text: "Here you are", by: .host("support"))
         }
         #expect(refused?.code == .privacyRequestNotAuthorised)
         #expect(f.transport.messages(of: .privacyRequestAnswer).isEmpty)
@@ -143,8 +144,11 @@ struct SubjectRequestTests {
             let robots = SamplePersonalDataHolder(name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
             try await participations.add(sampleEntries(people: 50, perPerson: 3, start: f.clock.now))
             try await exports.add(sampleEntries(people: 10, start: f.clock.now))
-            try await robots.add(sampleEntries(people: 5, start: f.clock.now).filter { $0.participant.rawValue != "p7" })
-            for holder in [participations, exports, robots] { try privacy.holders.register(holder, instruction: "summer") }
+            try await robots.add(
+                sampleEntries(people: 5, start: f.clock.now).filter { $0.participant.rawValue != "p7" })
+            for holder in [participations, exports, robots] {
+                try privacy.holders.register(holder, instruction: "summer")
+            }
             #expect(
                 throws: KimpleError.self,
                 "a second holder with the same name is refused"
@@ -160,7 +164,8 @@ struct SubjectRequestTests {
             let execution = try await privacy.requests.execute(request.id, by: .host("support"))
             let proof = execution.proof
 
-            #expect(proof.findings.holders.map(\.holder) == ["games.participations", "games.exports", "games.robot_events"])
+            #expect(
+                proof.findings.holders.map(\.holder) == ["games.participations", "games.exports", "games.robot_events"])
             #expect(proof.findings.holders.map(\.erasedRecordIDs) == [["p7-0", "p7-1", "p7-2"], ["p7-0"], []])
             #expect(proof.findings.holders.map(\.foundRecordIDs.count) == [3, 1, 0])
             #expect(proof.findings.holders.allSatisfy { $0.remainingAfterErasure == 0 })
@@ -173,7 +178,8 @@ struct SubjectRequestTests {
             let verification = try await privacy.evidence.verify(against: proof.evidenceHead)
             #expect(verification.isIntact)
             #expect(try proof.findingsMatch())
-            let entry = try #require(try await privacy.evidence.entries().first { $0.index == proof.evidenceHead.index })
+            let entry = try #require(
+                try await privacy.evidence.entries().first { $0.index == proof.evidenceHead.index })
             #expect(entry.action == PrivacyEvidence.requestExecuted)
             #expect(entry.payloadDigest == proof.findingsDigest)
             #expect(entry.hash == proof.evidenceHead.hash)
@@ -188,12 +194,38 @@ struct SubjectRequestTests {
             let stored = try await privacy.requests.request(request.id)
             #expect(stored.subject == nil && stored.statement == nil)
             #expect(stored.status == .executed)
-            #expect(f.transport.messages(of: .privacyRequestExecuted).first?.attributes["evidence_hash"] == proof.evidenceHead.hash.hex)
+            #expect(
+                f.transport.messages(of: .privacyRequestExecuted).first?.attributes["evidence_hash"]
+                    == proof.evidenceHead.hash.hex)
             // Executing twice is refused.
             #expect(
                 await kimpleError { _ = try await privacy.requests.execute(request.id, by: .host("support")) }?.code
                     == .privacyRequestState)
         }
+    }
+
+    // SPEC P-1, P-3
+    @Test("an execution the gate refuses for one holder touches none")
+    func refusedForOneHolder() async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record()
+        let a = SamplePersonalDataHolder(name: "a", log: InMemoryRecordLog(), clock: f.clock)
+        let b = SamplePersonalDataHolder(name: "b", log: InMemoryRecordLog(), clock: f.clock)
+        try await a.add(sampleEntries(people: 2, start: f.clock.now))
+        try await b.add(sampleEntries(people: 2, start: f.clock.now))
+        try f.privacy.holders.register(a, instruction: "summer")
+        try f.privacy.holders.register(b, instruction: "never-recorded")
+        let request = try await f.privacy.requests.receive(
+            .erasure, subject: .participant("p1"), channel: "form", by: .host("support"))
+        try await f.privacy.requests.decide(
+            request.id,
+            ControllerDecision(outcome: .execute, actions: [.erase], decidedBy: "DPO", decidedAt: f.clock.now),
+            by: .user("jeanne"))
+        let error = await kimpleError { _ = try await f.privacy.requests.execute(request.id, by: .host("support")) }
+        #expect(error?.code == .privacyInstructionMissing)
+        #expect(try await a.recordCount() == 2)
+        #expect(try await b.recordCount() == 2)
+        #expect(try await f.privacy.requests.request(request.id).proof == nil)
     }
 
     // SPEC P-3
@@ -233,7 +265,8 @@ struct SubjectRequestTests {
             let request = try await privacy.requests.receive(
                 .restriction, subject: .email("ann@example.org"), channel: "form", by: .host("support"))
             try await privacy.requests.decide(
-                request.id, ControllerDecision(outcome: .execute, actions: actions, decidedBy: "DPO", decidedAt: f.clock.now),
+                request.id,
+                ControllerDecision(outcome: .execute, actions: actions, decidedBy: "DPO", decidedAt: f.clock.now),
                 by: .user("jeanne"))
             _ = try await privacy.requests.execute(request.id, by: .host("support"))
             #expect(try await privacy.requests.isRestricted(.email("ann@example.org")) == (actions == [.restrict]))
@@ -256,7 +289,8 @@ struct SubjectRequestTests {
                     by: .host("s"))
             }?.code == .privacyRequestInvalid)
         #expect(try await privacy.requests.all().isEmpty)
-        let request = try await privacy.requests.receive(.access, subject: .email("a@b.c"), channel: "form", by: .host("s"))
+        let request = try await privacy.requests.receive(
+            .access, subject: .email("a@b.c"), channel: "form", by: .host("s"))
         #expect(
             await kimpleError {
                 try await privacy.requests.decide(

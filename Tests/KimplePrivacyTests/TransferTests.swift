@@ -9,8 +9,11 @@ struct TransferTests {
     static let day = CivilDate(unchecked: 2026, 3, 2)
     let table = AdequacyTable.builtIn
 
-    func assess(_ country: String, _ recipient: TransferRecipient? = nil, on day: CivilDate = day) -> TransferAssessment {
-        table.assess(destination: country, recipient: recipient ?? TransferRecipient(name: "x", country: country, role: .designatedRecipient), on: day)
+    func assess(_ country: String, _ recipient: TransferRecipient? = nil, on day: CivilDate = day) -> TransferAssessment
+    {
+        table.assess(
+            destination: country,
+            recipient: recipient ?? TransferRecipient(name: "x", country: country, role: .designatedRecipient), on: day)
     }
 
     // SPEC P-8
@@ -62,8 +65,11 @@ struct TransferTests {
     // SPEC P-8
     @Test("the United Kingdom under its 2021 decision, then its renewal, not after 27 December 2031")
     func unitedKingdom() {
-        #expect(assess("GB", on: CivilDate(unchecked: 2024, 1, 1)).basis?.decision?.reference.contains("2021/1772") == true)
-        #expect(assess("GB", on: CivilDate(unchecked: 2026, 3, 2)).basis?.decision?.inForceFrom == CivilDate(unchecked: 2025, 12, 19))
+        #expect(
+            assess("GB", on: CivilDate(unchecked: 2024, 1, 1)).basis?.decision?.reference.contains("2021/1772") == true)
+        #expect(
+            assess("GB", on: CivilDate(unchecked: 2026, 3, 2)).basis?.decision?.inForceFrom
+                == CivilDate(unchecked: 2025, 12, 19))
         #expect(assess("GB", on: CivilDate(unchecked: 2031, 12, 27)).isAllowed)
         #expect(!assess("GB", on: CivilDate(unchecked: 2031, 12, 28)).isAllowed)
     }
@@ -100,14 +106,16 @@ struct TransferTests {
     func gateDestinations() async throws {
         let f = try await PrivacyFixture.make()
         let dpf = RecipientCertification(
-            scheme: .euUSDataPrivacyFramework, since: CivilDate(unchecked: 2025, 1, 1), until: CivilDate(unchecked: 2027, 1, 1))
+            scheme: .euUSDataPrivacyFramework, since: CivilDate(unchecked: 2025, 1, 1),
+            until: CivilDate(unchecked: 2027, 1, 1))
         try await f.record(
             PrivacyFixture.terms(recipients: [
                 TransferRecipient(name: "controller", country: "FR", role: .controller),
                 TransferRecipient(name: "CRM Inc.", country: "US", role: .designatedRecipient, certifications: [dpf]),
                 TransferRecipient(name: "Leads Inc.", country: "US", role: .designatedRecipient),
                 TransferRecipient(name: "Shop Ltd", country: "CA", role: .designatedRecipient),
-                TransferRecipient(name: "Charity", country: "CA", role: .designatedRecipient, organisationKind: .nonProfit),
+                TransferRecipient(
+                    name: "Charity", country: "CA", role: .designatedRecipient, organisationKind: .nonProfit),
                 TransferRecipient(name: "Agency Ltd", country: "GB", role: .designatedRecipient),
                 TransferRecipient(name: "Outsourcer", country: "IN", role: .designatedRecipient),
             ]))
@@ -162,7 +170,9 @@ struct TransferTests {
         let reloaded = try AdequacyTable(json: try updated.json())
         let certified = TransferRecipient(
             name: "CRM Inc.", country: "US", role: .designatedRecipient,
-            certifications: [RecipientCertification(scheme: .euUSDataPrivacyFramework, since: CivilDate(unchecked: 2024, 1, 1))])
+            certifications: [
+                RecipientCertification(scheme: .euUSDataPrivacyFramework, since: CivilDate(unchecked: 2024, 1, 1))
+            ])
         #expect(table.assess(destination: "US", recipient: certified, on: Self.day).isAllowed)
         #expect(!reloaded.assess(destination: "US", recipient: certified, on: Self.day).isAllowed)
         #expect(throws: KimpleError.self) { try AdequacyTable(json: Data("{\"broken\":true}".utf8)) }

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The tag of audit request ids.
 public enum AuditTag {}
@@ -211,7 +212,8 @@ public enum AuditPolicy {
             problems.append(
                 AuditProblem(
                     rule: .noticeTooShort,
-                    detail: "Received on \(receivedDay), the audit may start on \(earliest) at the earliest (one month)."))
+                    detail:
+                        "Received on \(receivedDay), the audit may start on \(earliest) at the earliest (one month)."))
         }
         let previous = history.compactMap { $0.countingDay(calendar: calendar) }.filter { day in
             firstDay.map { day <= $0 } ?? true
@@ -231,8 +233,10 @@ public enum AuditPolicy {
         let substitutes =
             proposal.provenBreach
             ? []
-            : reports.filter { $0.completedOn > oldest && $0.completedOn <= receivedDay && proposal.scope.isSubset(of: $0.scope) }
-                .sorted { ($0.completedOn, $0.id) > ($1.completedOn, $1.id) }
+            : reports.filter {
+                $0.completedOn > oldest && $0.completedOn <= receivedDay && proposal.scope.isSubset(of: $0.scope)
+            }
+            .sorted { ($0.completedOn, $0.id) > ($1.completedOn, $1.id) }
         return AuditAssessment(
             problems: problems, earliestDay: earliest, previousAuditDay: previous, substitutes: substitutes)
     }

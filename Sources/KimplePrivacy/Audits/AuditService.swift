@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Audit requests of one controller (P-11, §11.3, §11.2.5): assessed by ``AuditPolicy``,
 /// recorded with the decision, told to the controller; a third-party report under 18 months
@@ -54,7 +55,8 @@ public struct AuditService: Sendable {
         try await evidence.record(
             principal, action: PrivacyEvidence.auditRequested, subject: "audit:\(request.id)",
             details: "\(request.status.rawValue)"
-                + (assessment.problems.isEmpty ? "" : ": " + assessment.problems.map(\.rule.rawValue).joined(separator: " "))
+                + (assessment.problems.isEmpty
+                    ? "" : ": " + assessment.problems.map(\.rule.rawValue).joined(separator: " "))
                 + "; \(assessment.substitutes.count) third-party reports could stand in")
         try await tell(request)
         return request
@@ -65,7 +67,9 @@ public struct AuditService: Sendable {
     /// unknown or not accepted request, or a report that may not stand in (other scope, 18
     /// months or older, proven breach invoked).
     @discardableResult
-    public func substitute(_ id: AuditRequestID, report reportID: String, by principal: Principal) async throws
+    public func substitute(
+        _ id: AuditRequestID, report reportID: String, by principal: Principal
+    ) async throws
         -> AuditRequest
     {
         let now = clock.now

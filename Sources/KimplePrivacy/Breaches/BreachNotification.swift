@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The text of a breach notification to the controller, produced from the register (P-7,
 /// §11.2.8.2): nature, categories and approximate numbers of persons and records, contact

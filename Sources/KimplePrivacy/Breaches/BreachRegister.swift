@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The register of personal data breaches of one tenant (P-7, §11.2.8).
 ///
@@ -45,7 +46,9 @@ public struct BreachRegister: Sendable {
     /// Opens an entry for a breach detected at `detectedAt` with what is known. Throws
     /// `privacy.breach.invalid` for a detection in the future, negative counts or blank texts.
     @discardableResult
-    public func record(detectedAt: Date, facts: BreachFacts, by principal: Principal) async throws
+    public func record(
+        detectedAt: Date, facts: BreachFacts, by principal: Principal
+    ) async throws
         -> PersonalDataBreach
     {
         guard detectedAt <= clock.now else {
@@ -67,7 +70,9 @@ public struct BreachRegister: Sendable {
     /// Adds what became known about breach `id`. Throws `privacy.breach.not_found`,
     /// `privacy.breach.invalid`.
     @discardableResult
-    public func update(_ id: BreachID, with facts: BreachFacts, by principal: Principal) async throws
+    public func update(
+        _ id: BreachID, with facts: BreachFacts, by principal: Principal
+    ) async throws
         -> PersonalDataBreach
     {
         let current = try await load(id)
@@ -154,7 +159,9 @@ public struct BreachRegister: Sendable {
     /// The timing of every open breach at `now` (default: the clock's).
     public func timing(at now: Date? = nil) async throws -> [BreachTiming] {
         let now = now ?? clock.now
-        return try await all().filter { $0.closedAt == nil }.map { Self.timing(of: $0, at: now, target: controllerNoticeTarget) }
+        return try await all().filter { $0.closedAt == nil }.map {
+            Self.timing(of: $0, at: now, target: controllerNoticeTarget)
+        }
     }
 
     /// The timing of `breach` at `now`, a pure function.

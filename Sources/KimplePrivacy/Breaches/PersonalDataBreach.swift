@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The tag of breach ids.
 public enum BreachTag {}
@@ -89,7 +90,8 @@ public struct BreachFacts: Sendable, Hashable, Codable {
     }
 
     func validate(detectedAt: Date) throws {
-        for (name, count) in [("approximate_persons", approximatePersons), ("approximate_records", approximateRecords)] {
+        for (name, count) in [("approximate_persons", approximatePersons), ("approximate_records", approximateRecords)]
+        {
             if let count, count < 0 {
                 throw KimpleError(.privacyBreachInvalid, "Counts are zero or more.", context: ["field": name])
             }

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// What the privacy services of every tenant share: the processor's identity, where data
 /// is hosted and collected, the calendar, the transfer rule's data, the statistics kept at

@@ -1,3 +1,4 @@
+import KimpleCore
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -5,7 +6,6 @@ import Synchronization
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// A ``PersonalDataHolder`` that can also list every record it holds: what anonymous
 /// statistics and the return of data at the end of the contract need (P-9, P-10).

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Reads of personal data by a login or an SDK path, each asked of the gate and traced in
 /// the evidence log with its purpose (P-5, §11.2.6 "conserver les traces des accès").

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// How long identifiable data may be kept after it was recorded (P-9, §11.2.1 last item).
 public struct RetentionPeriod: Sendable, Hashable, Codable, CustomStringConvertible {

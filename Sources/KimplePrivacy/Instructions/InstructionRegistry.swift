@@ -1,3 +1,4 @@
+import KimpleCore
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -5,7 +6,6 @@ import Synchronization
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The controller's documented instructions of one tenant, versioned, and the processing
 /// gate every SDK path asks before it touches personal data (P-1, P-2, P-6, P-8, P-10).
@@ -156,7 +156,9 @@ public final class InstructionRegistry: ProcessingGate {
     /// Throws `privacy.instruction.invalid` for invalid terms (nothing is written),
     /// `storage.conflict` after 16 lost races with other writers, or what the stores throw.
     @discardableResult
-    public func record(_ terms: InstructionTerms, id: InstructionID, by principal: Principal) async throws
+    public func record(
+        _ terms: InstructionTerms, id: InstructionID, by principal: Principal
+    ) async throws
         -> ControllerInstruction
     {
         try terms.validate()
@@ -194,7 +196,9 @@ public final class InstructionRegistry: ProcessingGate {
     /// it is refused, except erasure and data subject requests. Throws
     /// `privacy.instruction.missing` for an unknown id.
     @discardableResult
-    public func revoke(_ id: InstructionID, reason: String, by principal: Principal) async throws
+    public func revoke(
+        _ id: InstructionID, reason: String, by principal: Principal
+    ) async throws
         -> ControllerInstruction
     {
         try Text.require(reason, "The reason", limit: 2_000, code: .privacyInstructionInvalid)
@@ -268,7 +272,8 @@ public final class InstructionRegistry: ProcessingGate {
         let updated = try await updateLatest(id) { instruction in
             guard var flag = instruction.flag, flag.resolution == nil else {
                 throw KimpleError(
-                    .privacyInstructionMissing, "This instruction has no open flag.", context: ["instruction": id.rawValue])
+                    .privacyInstructionMissing, "This instruction has no open flag.",
+                    context: ["instruction": id.rawValue])
             }
             flag.resolution = resolution
             flag.resolvedAt = now
@@ -424,7 +429,9 @@ public final class InstructionRegistry: ProcessingGate {
         }
         var written = 0
         do {
-            for (key, count) in counts.sorted(by: { ($0.0.subject, $0.0.purpose.rawValue) < ($1.0.subject, $1.0.purpose.rawValue) }) {
+            for (key, count) in counts.sorted(by: {
+                ($0.0.subject, $0.0.purpose.rawValue) < ($1.0.subject, $1.0.purpose.rawValue)
+            }) {
                 try await evidence.record(
                     principal, action: PrivacyEvidence.processingSummary, subject: key.subject,
                     details: "instruction \(key.instruction) v\(key.version), purpose \(key.purpose): "

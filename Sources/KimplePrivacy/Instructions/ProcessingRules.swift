@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Where a tenant stands after its contract ended (P-9, P-10).
 public struct ContractEndState: Sendable, Hashable, Codable {

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// One category of processing carried out for a controller: an instruction in its latest
 /// version (art. 30(2)(b)).
@@ -135,7 +136,9 @@ public struct ProcessingActivitiesRecord: Sendable, Hashable, Codable {
             for instruction in source.instructions where instruction.revocation == nil {
                 for recipient in instruction.terms.recipients {
                     let guarantees =
-                        source.subProcessors.first { $0.name == recipient.name && $0.recipient.country == recipient.country }?
+                        source.subProcessors.first {
+                            $0.name == recipient.name && $0.recipient.country == recipient.country
+                        }?
                         .guarantees ?? []
                     recipients[recipient.destination] = entry(recipient, guarantees: guarantees)
                 }
@@ -173,7 +176,8 @@ public struct ProcessingActivitiesRecord: Sendable, Hashable, Codable {
         }
         func transfers(_ entries: [TransferEntry]) -> String {
             guard !entries.isEmpty else { return "None.\n" }
-            var text = "| Recipient | Country | Role | Third country | Basis | Guarantees |\n|---|---|---|---|---|---|\n"
+            var text =
+                "| Recipient | Country | Role | Third country | Basis | Guarantees |\n|---|---|---|---|---|---|\n"
             for e in entries {
                 text +=
                     "| \(e.recipient) | \(e.country) | \(e.role) | \(e.thirdCountry ? "yes" : "no") | \(e.basis) | "
@@ -185,17 +189,22 @@ public struct ProcessingActivitiesRecord: Sendable, Hashable, Codable {
         text += "## Processor\n\n" + party(processor) + "\n"
         text += "## Hosting and collection\n\n"
         for site in hosting {
-            text += "- \(site.provider), \(site.country): "
+            text +=
+                "- \(site.provider), \(site.country): "
                 + site.activities.map(\.rawValue).sorted().joined(separator: ", ") + "\n"
         }
         text += "\n## Sub-processors\n\n" + transfers(subProcessors) + "\n"
         for section in controllers {
-            text += "## Controller \(section.controller.name) (tenant \(section.tenant))\n\n" + party(section.controller)
+            text +=
+                "## Controller \(section.controller.name) (tenant \(section.tenant))\n\n" + party(section.controller)
             text += "\n### Categories of processing\n\n"
             for p in section.processing {
-                text += "- **\(p.instruction)** v\(p.version) (\(p.reference)), \(p.status): purposes "
+                text +=
+                    "- **\(p.instruction)** v\(p.version) (\(p.reference)), \(p.status): purposes "
                     + p.purposes.joined(separator: ", ") + "; data " + p.categories.joined(separator: ", ")
-                if !p.specialCategories.isEmpty { text += "; special categories " + p.specialCategories.joined(separator: ", ") }
+                if !p.specialCategories.isEmpty {
+                    text += "; special categories " + p.specialCategories.joined(separator: ", ")
+                }
                 text += "; retention \(p.retention)\n"
             }
             text += "\n### Recipients and transfers\n\n" + transfers(section.transfers) + "\n"

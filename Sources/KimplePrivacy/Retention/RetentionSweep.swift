@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// What a retention sweep did in one holder.
 public struct RetentionOutcome: Sendable, Hashable, Codable {

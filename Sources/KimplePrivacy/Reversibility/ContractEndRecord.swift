@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The controller's choice at the end of the contract (§11.2.11, §11.2.13).
 public enum EndOfContractChoice: String, Sendable, Hashable, Codable {

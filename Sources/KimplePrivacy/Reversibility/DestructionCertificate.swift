@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// What the destruction did in one holder.
 public struct HolderDestruction: Sendable, Hashable, Codable {

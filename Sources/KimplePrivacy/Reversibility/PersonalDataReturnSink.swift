@@ -1,3 +1,4 @@
+import KimpleCore
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -12,7 +13,6 @@ import Synchronization
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import KimpleCore
 
 /// Where the data returned to the controller at the end of the contract goes (§11.2.11):
 /// a JSON Lines stream (one ``PersonalDataRecord`` per line, sorted keys).

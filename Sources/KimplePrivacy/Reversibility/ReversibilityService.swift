@@ -1,3 +1,4 @@
+import KimpleCore
 import Synchronization
 
 #if canImport(FoundationEssentials)
@@ -5,7 +6,6 @@ import Synchronization
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The end of one tenant's contract (P-9, P-10, §11.2.11, §12): it opens the 45-day
 /// reversibility window when KimpleContracts reports the end, records the controller's
@@ -111,7 +111,9 @@ public struct ReversibilityService: ContractEndListener {
     /// Records the controller's choice. Throws `privacy.contract.not_ended` before the end
     /// was reported, `privacy.reversibility.destroyed` after the destruction.
     @discardableResult
-    public func recordChoice(_ choice: EndOfContractChoice, by principal: Principal) async throws
+    public func recordChoice(
+        _ choice: EndOfContractChoice, by principal: Principal
+    ) async throws
         -> ContractEndRecord
     {
         let now = clock.now
@@ -134,7 +136,9 @@ public struct ReversibilityService: ContractEndListener {
     /// Throws `privacy.contract.not_ended` before the end was reported, the gate's errors
     /// (`privacy.reversibility.closed` after the window), or what the holders and the sink throw.
     @discardableResult
-    public func returnData(to sink: any PersonalDataReturnSink, by principal: Principal) async throws
+    public func returnData(
+        to sink: any PersonalDataReturnSink, by principal: Principal
+    ) async throws
         -> ReturnReceipt
     {
         guard let current = try await record() else { throw notEnded() }
@@ -211,14 +215,18 @@ public struct ReversibilityService: ContractEndListener {
                 .privacyReversibilityOpen, "The 45-day reversibility window is still open; exports remain possible.",
                 context: ["window_end": ISO8601.string(current.state.reversibilityEnd)])
         }
-        let tables = try await computeStatistics(principal: principal, contract: current.state.contract)
-        var destructions: [HolderDestruction] = []
-        for registered in holders.all {
-            let holder = registered.holder
+        let registeredHolders = holders.all
+        // Every holder is granted before any is touched.
+        for registered in registeredHolders {
             _ = try await registry.authorize(
                 ProcessingRequest(
                     tenant: tenant, instruction: registered.instruction, purpose: .erasure, categories: [],
                     principal: principal, subject: "contract-end:\(current.state.contract)"))
+        }
+        let tables = try await computeStatistics(principal: principal, contract: current.state.contract)
+        var destructions: [HolderDestruction] = []
+        for registered in registeredHolders {
+            let holder = registered.holder
             let before = try await holder.recordCount()
             let outcome = try await holder.eraseAll()
             let after = try await holder.recordCount()

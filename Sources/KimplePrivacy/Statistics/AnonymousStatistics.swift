@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// How to turn records into a two-way table of counts (P-10): which row and which column
 /// a record counts in, and optionally who the person is, so that a person counts once per

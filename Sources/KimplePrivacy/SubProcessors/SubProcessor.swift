@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// A sub-processor of the processor (sous-traitant ultérieur) on the agreed list (P-4,
 /// §11.2.4, §14.4).

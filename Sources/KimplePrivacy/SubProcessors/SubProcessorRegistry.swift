@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// The processor's agreed list of sub-processors and its changes (P-4, §11.2.4, §14.4).
 ///

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Data subject requests received by the processor, for one tenant (P-3, §11.2.2).
 ///
@@ -107,7 +108,8 @@ public struct DataSubjectRequestService: Sendable {
         if let statement = request.statement { body += "\n\nTheir request, as received:\n\(statement)" }
         let receipt = try await notifier.send(
             .privacyRequestForwarded, key: "dsr-\(id)-forwarded",
-            subject: "Data subject request (\(request.right.rawValue)) to decide by \(ISO8601.string(request.deadline))",
+            subject:
+                "Data subject request (\(request.right.rawValue)) to decide by \(ISO8601.string(request.deadline))",
             body: body,
             attributes: [
                 "request": id.rawValue, "right": request.right.rawValue,
@@ -129,7 +131,9 @@ public struct DataSubjectRequestService: Sendable {
     /// controller. Throws `privacy.request.extension_refused` after the first month, when
     /// already extended or without a reason; `privacy.request.state` once closed.
     @discardableResult
-    public func extend(_ id: DataSubjectRequestID, reason: String, by principal: Principal) async throws
+    public func extend(
+        _ id: DataSubjectRequestID, reason: String, by principal: Principal
+    ) async throws
         -> DataSubjectRequest
     {
         let now = clock.now
@@ -192,10 +196,12 @@ public struct DataSubjectRequestService: Sendable {
         _ id: DataSubjectRequestID, _ decision: ControllerDecision, by principal: Principal
     ) async throws -> DataSubjectRequest {
         if decision.outcome == .execute, decision.actions.isEmpty {
-            throw KimpleError(.privacyRequestInvalid, "An execution names its actions.", context: ["request": id.rawValue])
+            throw KimpleError(
+                .privacyRequestInvalid, "An execution names its actions.", context: ["request": id.rawValue])
         }
         for case .rectify(let field, _) in decision.actions where Text.isBlank(field) {
-            throw KimpleError(.privacyRequestInvalid, "A rectification names its field.", context: ["request": id.rawValue])
+            throw KimpleError(
+                .privacyRequestInvalid, "A rectification names its field.", context: ["request": id.rawValue])
         }
         try Text.require(decision.decidedBy, "Who decided", limit: 200, code: .privacyRequestInvalid)
         _ = try await load(id)
@@ -240,14 +246,19 @@ public struct DataSubjectRequestService: Sendable {
         var results: [HolderExecution] = []
         var exported: [PersonalDataRecord] = []
         var withheld = 0
-        for registered in holders.all {
+        // Every holder is granted before any is touched: a refusal leaves all of them as they were.
+        let registeredHolders = holders.all
+        var grants: [ProcessingGrant] = []
+        for registered in registeredHolders {
+            grants.append(
+                try await gate.authorize(
+                    ProcessingRequest(
+                        tenant: tenant, instruction: registered.instruction,
+                        purpose: decision.actions.contains(.erase) ? .erasure : .dataSubjectRequest, categories: [],
+                        principal: principal, subject: "request:\(id)")))
+        }
+        for (registered, grant) in zip(registeredHolders, grants) {
             let holder = registered.holder
-            let erases = decision.actions.contains(.erase)
-            let grant = try await gate.authorize(
-                ProcessingRequest(
-                    tenant: tenant, instruction: registered.instruction,
-                    purpose: erases ? .erasure : .dataSubjectRequest, categories: [], principal: principal,
-                    subject: "request:\(id)"))
             let found = try await holder.records(of: subject)
             var execution = HolderExecution(
                 holder: holder.holderName, foundRecordIDs: found.map(\.recordID),

@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// What one holder found and did for a request.
 public struct HolderExecution: Sendable, Hashable, Codable {

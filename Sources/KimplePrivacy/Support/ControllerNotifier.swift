@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Sends notices to a tenant's controller through the host's transport. Messages are
 /// addressed to the role `controller` of the tenant; the host's transport knows the address.

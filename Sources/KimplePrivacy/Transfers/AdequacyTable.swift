@@ -1,9 +1,10 @@
+import KimpleCore
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
     import Foundation
 #endif
-import KimpleCore
 
 /// Which recipients in a destination an adequacy decision covers (P-8). Adequacy is a rule
 /// on (destination, recipient), not a plain list of countries.
@@ -317,7 +318,8 @@ extension AdequacyTable {
                 note: "Renewal for six years."),
             AdequacyDecision(
                 destination: "US", name: "United States",
-                reference: "Commission Implementing Decision (EU) 2023/1795 of 10 July 2023 (EU–US Data Privacy Framework)",
+                reference:
+                    "Commission Implementing Decision (EU) 2023/1795 of 10 July 2023 (EU–US Data Privacy Framework)",
                 inForceFrom: day(2023, 7, 10), scope: .dataPrivacyFrameworkParticipants,
                 note: "Only recipients on the Data Privacy Framework List, certified on the date of the transfer."),
             AdequacyDecision(
@@ -326,7 +328,8 @@ extension AdequacyTable {
                 inForceFrom: day(2012, 8, 21)),
             AdequacyDecision(
                 destination: "ORG:EPO", name: "European Patent Organisation",
-                reference: "Commission Implementing Decision of 15 July 2025 (first decision for an international organisation)",
+                reference:
+                    "Commission Implementing Decision of 15 July 2025 (first decision for an international organisation)",
                 inForceFrom: day(2025, 7, 15), scope: .internationalOrganisation),
         ])
 }

@@ -28,7 +28,8 @@ struct PrivacyFixture {
 
     static func configuration(statistics: [StatisticsSpec] = []) -> PrivacyConfiguration {
         PrivacyConfiguration(
-            processor: processor, hosting: [HostingSite(provider: "Microsoft Azure", country: "FR", activities: [.hosting, .collection])],
+            processor: processor,
+            hosting: [HostingSite(provider: "Microsoft Azure", country: "FR", activities: [.hosting, .collection])],
             statistics: statistics,
             thirdPartyAuditReports: [
                 ThirdPartyAuditReport(
@@ -73,14 +74,18 @@ struct PrivacyFixture {
         ], givenAt: Date = Date(timeIntervalSince1970: 1_772_000_000)
     ) -> InstructionTerms {
         InstructionTerms(
-            author: InstructionAuthor(name: "Jeanne Martin", role: "Head of marketing", contact: "jeanne@brand.example"),
+            author: InstructionAuthor(
+                name: "Jeanne Martin", role: "Head of marketing", contact: "jeanne@brand.example"),
             givenAt: givenAt, reference: "Quote 2026-014, annex 1", text: "Run the summer sweepstakes with these data.",
-            purposes: purposes, categories: categories, specialCategories: special, specialCategoriesInClear: specialInClear,
+            purposes: purposes, categories: categories, specialCategories: special,
+            specialCategoriesInClear: specialInClear,
             retention: retention, recipients: recipients)
     }
 
     @discardableResult
-    func record(_ terms: InstructionTerms = PrivacyFixture.terms(), id: InstructionID = "summer") async throws
+    func record(
+        _ terms: InstructionTerms = PrivacyFixture.terms(), id: InstructionID = "summer"
+    ) async throws
         -> ControllerInstruction
     {
         try await privacy.instructions.record(terms, id: id, by: .user("jeanne"))

@@ -39,6 +39,27 @@ func runPrivacyBenchmarks() async throws {
         try await erasureBench(privacy: privacy, directory: directory, clock: clock)
     }
     try statisticsOnlyBench()
+    try await rewriteScaling()
+}
+
+/// How long Core's `FileJournal.rewrite` takes on one segment of n records (default
+/// 64 MiB segments): the figure the erasure depends on.
+private func rewriteScaling() async throws {
+    for records in [10_000, 20_000] {
+        try await Bench.inTemporaryDirectory { directory in
+            let journal = try FileJournal.open(at: directory, options: .init(durability: .none))
+            defer { journal.close() }
+            let payload = Data(repeating: 0x61, count: 110)
+            for _ in 0..<(records / 1_000) {
+                try await journal.append(contentsOf: [Data](repeating: payload, count: 1_000))
+            }
+            let seconds = try await Bench.time {
+                _ = try await journal.rewrite { $0.sequence == 1 ? nil : $0.payload }
+            }
+            Bench.report(
+                "FileJournal.rewrite of one 64 MiB segment holding \(records) records of 110 bytes", seconds: seconds)
+        }
+    }
 }
 
 /// The gate, for a request it has already seen (one task, then 8 concurrent tasks).
@@ -63,45 +84,59 @@ private func gateBench(privacy: TenantPrivacy, tenant: TenantID) async throws {
         }
     }
     Bench.report("gate authorize, seen request, 8 tasks", operations: grants, seconds: concurrent, unit: "grants")
+    fflush(nil)
 }
 
 /// One person's erasure across a tenant holding 1,000,000 entries in a file journal.
 private func erasureBench(privacy: TenantPrivacy, directory: URL, clock: ManualClock) async throws {
     let people = 250_000
     let perPerson = 4
+    // 16 KiB segments: FileJournal.rewrite currently copies a segment's frames once per
+    // record (see rewriteScaling), so its cost grows with records x segment size.
     let journal = try FileJournal.open(
-        at: directory.appendingPathComponent("participations"), options: .init(durability: .grouped))
+        at: directory.appendingPathComponent("participations"),
+        options: .init(durability: .grouped, segmentSize: 16 << 10))
     defer { journal.close() }
     let participations = SamplePersonalDataHolder(name: "games.participations", log: journal, clock: clock)
     let exports = SamplePersonalDataHolder(name: "games.exports", log: InMemoryRecordLog(), clock: clock)
     let start = clock.now.addingTimeInterval(-90 * 86_400)
     let operations = (0..<20).map { "operation-\($0)" }
+    // Four writers appending batches of 100 entries, as intake does with small grouped commits.
     let fill = try await Bench.time {
-        var batch: [SamplePersonalDataHolder.Entry] = []
-        batch.reserveCapacity(10_000)
-        for person in 0..<people {
-            for n in 0..<perPerson {
-                let index = person * perPerson + n
-                batch.append(
-                    SamplePersonalDataHolder.Entry(
-                        recordID: "e\(index)", participant: ParticipantID(unchecked: "p\(person)"),
-                        email: "person\(person)@example.org",
-                        recordedAt: start.addingTimeInterval(Double(index % 7_776_000)),
-                        categories: [.email, .name],
-                        fields: [
-                            "operation": operations[index % operations.count], "age_band": "\(18 + (person % 6) * 10)",
-                        ]))
-                if batch.count == 10_000 {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<4 {
+                group.addTask {
+                    var batch: [SamplePersonalDataHolder.Entry] = []
+                    batch.reserveCapacity(100)
+                    for person in stride(from: writer, to: people, by: 4) {
+                        for n in 0..<perPerson {
+                            let index = person * perPerson + n
+                            batch.append(
+                                SamplePersonalDataHolder.Entry(
+                                    recordID: "e\(index)", participant: ParticipantID(unchecked: "p\(person)"),
+                                    email: "person\(person)@example.org",
+                                    recordedAt: start.addingTimeInterval(Double(index % 7_776_000)),
+                                    categories: [.email, .name],
+                                    fields: [
+                                        "operation": operations[index % operations.count],
+                                        "age_band": "\(18 + (person % 6) * 10)",
+                                    ]))
+                        }
+                        if batch.count >= 100 {
+                            try await participations.add(batch)
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
                     try await participations.add(batch)
-                    batch.removeAll(keepingCapacity: true)
                 }
             }
+            try await group.waitForAll()
         }
-        try await participations.add(batch)
     }
     let total = try await participations.recordCount()
     Bench.report(
-        "fill: file journal holder (grouped fsync, batches of 10,000)", operations: total, seconds: fill,
+        "fill: file journal holder (grouped fsync, 16 KiB segments, 4 writers, batches of 100)", operations: total,
+        seconds: fill,
         unit: "entries")
     try await exports.add(
         (0..<1_000).map {

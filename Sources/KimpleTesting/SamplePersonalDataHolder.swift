@@ -56,27 +56,31 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
     // MARK: PersonalDataHolder
 
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
+        guard let matcher = Matcher(subject) else { return [] }
         var found: [PersonalDataRecord] = []
         try await log.forEach { record in
-            if try Self.matches(record.payload, subject) { found.append(try decode(record.payload)) }
+            if try matcher.matches(record.payload) { found.append(try decode(record.payload)) }
         }
         return found
     }
 
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
         var erased: [String] = []
-        _ = try await log.rewrite { record in
-            guard try Self.matches(record.payload, subject) else { return record.payload }
-            erased.append(try Self.recordID(record.payload))
-            return nil
+        if let matcher = Matcher(subject) {
+            _ = try await log.rewrite { record in
+                guard try matcher.matches(record.payload) else { return record.payload }
+                erased.append(try Self.recordID(record.payload))
+                return nil
+            }
         }
         return ErasureOutcome(holder: holderName, recordIDs: erased, removed: true, completedAt: clock.now)
     }
 
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
+        guard let matcher = Matcher(subject) else { return [] }
         var changed: [String] = []
         _ = try await log.rewrite { record in
-            guard try Self.matches(record.payload, subject) else { return record.payload }
+            guard try matcher.matches(record.payload) else { return record.payload }
             var entry = try Self.entry(record.payload)
             switch field {
             case "email": entry.email = value
@@ -140,34 +144,84 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
     }
 
     static func entry(_ payload: Data) throws -> Entry {
-        var r = BinaryReader(payload)
-        guard try r.readUInt8() == 1 else {
-            throw KimpleError(.storageCorrupted, "Unknown sample record version.")
-        }
-        let recordID = try r.readString()
-        let email = try r.readString()
-        let phone = try r.readString()
-        let participantText = try r.readString()
-        let micros = try r.readInt64()
-        var categories = Set<DataCategory>()
-        for _ in 0..<(try r.readVarint()) {
-            guard let category = DataCategory(rawValue: try r.readString()) else {
-                throw KimpleError(.storageCorrupted, "A stored category is not valid.")
+        try payload.withUnsafeBytes { bytes in
+            var r = InPlaceReader(bytes: bytes)
+            guard try r.byte() == 1 else {
+                throw KimpleError(.storageCorrupted, "Unknown sample record version.")
             }
-            categories.insert(category)
+            let recordID = try r.string()
+            let email = try r.string()
+            let phone = try r.string()
+            let participantText = try r.string()
+            let micros = try r.int64()
+            var categories = Set<DataCategory>()
+            for _ in 0..<(try r.varint()) {
+                let name = try r.string()
+                guard let category = knownCategories[name] ?? DataCategory(rawValue: name) else {
+                    throw KimpleError(.storageCorrupted, "A stored category is not valid.")
+                }
+                categories.insert(category)
+            }
+            var fields: [String: String] = [:]
+            for _ in 0..<(try r.varint()) {
+                let name = try r.string()
+                fields[name] = try r.string()
+            }
+            guard let participant = ParticipantID(rawValue: participantText) else {
+                throw KimpleError(.storageCorrupted, "A stored participant id is not valid.")
+            }
+            return Entry(
+                recordID: recordID, participant: participant, email: email, phone: phone.isEmpty ? nil : phone,
+                recordedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), categories: categories,
+                fields: fields)
         }
-        var fields: [String: String] = [:]
-        for _ in 0..<(try r.readVarint()) {
-            let name = try r.readString()
-            fields[name] = try r.readString()
+    }
+
+    /// Reads ``BinaryWriter``'s format in place, without copying the payload.
+    private struct InPlaceReader {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        static func truncated() -> KimpleError {
+            KimpleError(.storageCorrupted, "A sample record is truncated.")
         }
-        guard let participant = ParticipantID(rawValue: participantText) else {
-            throw KimpleError(.storageCorrupted, "A stored participant id is not valid.")
+
+        mutating func byte() throws -> UInt8 {
+            guard offset < bytes.count else { throw Self.truncated() }
+            defer { offset += 1 }
+            return bytes[offset]
         }
-        return Entry(
-            recordID: recordID, participant: participant, email: email, phone: phone.isEmpty ? nil : phone,
-            recordedAt: Date(timeIntervalSince1970: Double(micros) / 1_000_000), categories: categories,
-            fields: fields)
+
+        mutating func varint() throws -> UInt64 {
+            var value: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                let b = try byte()
+                guard shift < 64 else { throw Self.truncated() }
+                value |= UInt64(b & 0x7F) << shift
+                if b & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+
+        mutating func int64() throws -> Int64 {
+            guard bytes.count - offset >= 8 else { throw Self.truncated() }
+            var value: UInt64 = 0
+            for k in 0..<8 { value |= UInt64(bytes[offset + k]) << (8 * UInt64(k)) }
+            offset += 8
+            return Int64(bitPattern: value)
+        }
+
+        mutating func string() throws -> String {
+            let length = try varint()
+            guard length <= UInt64(bytes.count - offset) else { throw Self.truncated() }
+            let end = offset + Int(length)
+            defer { offset = end }
+            guard let text = String(validating: bytes[offset..<end], as: UTF8.self) else {
+                throw KimpleError(.storageCorrupted, "Stored text is not valid UTF-8.")
+            }
+            return text
+        }
     }
 
     private func decode(_ payload: Data) throws -> PersonalDataRecord {
@@ -187,19 +241,56 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return try r.readString()
     }
 
-    /// Reads only the locating fields.
-    private static func matches(_ payload: Data, _ subject: SubjectLocator) throws -> Bool {
-        var r = BinaryReader(payload)
-        _ = try r.readUInt8()
-        _ = try r.readBytes()
-        let email = try r.readString()
-        let phone = try r.readString()
-        let participant = try r.readString()
-        switch subject {
-        case .email(let value): return email == value.lowercased()
-        case .phone(let value): return !phone.isEmpty && phone == value
-        case .participant(let id): return participant == id.rawValue
-        case .hostKey: return false
+    /// Finds a subject's records by reading only the locating field, in place.
+    private struct Matcher {
+        /// The field after the record id: 1 e-mail, 2 phone, 3 participant.
+        let position: Int
+        let target: [UInt8]
+
+        init?(_ subject: SubjectLocator) {
+            switch subject {
+            case .email(let value): (position, target) = (1, Array(value.lowercased().utf8))
+            case .phone(let value): (position, target) = (2, Array(value.utf8))
+            case .participant(let id): (position, target) = (3, Array(id.rawValue.utf8))
+            case .hostKey: return nil
+            }
+            if target.isEmpty { return nil }
+        }
+
+        func matches(_ payload: Data) throws -> Bool {
+            try payload.withUnsafeBytes { bytes in
+                var offset = 1  // version byte
+                for field in 0...position {
+                    var length = 0
+                    var shift = 0
+                    while true {
+                        guard offset < bytes.count, shift < 63 else {
+                            throw KimpleError(.storageCorrupted, "A sample record is truncated.")
+                        }
+                        let byte = bytes[offset]
+                        offset += 1
+                        length |= Int(byte & 0x7F) << shift
+                        if byte & 0x80 == 0 { break }
+                        shift += 7
+                    }
+                    guard length <= bytes.count - offset else {
+                        throw KimpleError(.storageCorrupted, "A sample record is truncated.")
+                    }
+                    if field == position {
+                        guard length == target.count else { return false }
+                        return target.withUnsafeBytes { $0.elementsEqual(bytes[offset..<(offset + length)]) }
+                    }
+                    offset += length
+                }
+                return false
+            }
         }
     }
+
+    /// The SDK's categories by name, so that decoding does not validate them again.
+    private static let knownCategories: [String: DataCategory] = Dictionary(
+        uniqueKeysWithValues: [
+            DataCategory.identity, .name, .birthDate, .contact, .email, .phone, .postalAddress, .online, .ipAddress,
+            .deviceIdentifier, .userAgent, .participation, .answers, .submittedContent, .consents, .special,
+        ].map { ($0.rawValue, $0) } + DataCategory.specialCategories.map { ($0.rawValue, $0) })
 }

@@ -94,3 +94,18 @@ struct SpecialCategoryTests {
         #expect(execution.proof.findings.exportDigest == SHA256.hash(try JSONCoding.encode(package)))
     }
 }
+
+@Suite("Special categories and erasure")
+struct SpecialCategoryErasureTests {
+    // SPEC P-6, P-3
+    @Test("erasure reaches special-category data the instruction never allowed; a request's read does not")
+    func erasureReachesEverything() async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record()
+        _ = try await f.gate.authorize(f.request(.erasure, categories: [.health, .email]))
+        let error = await kimpleError {
+            _ = try await f.gate.authorize(f.request(.dataSubjectRequest, categories: [.health]))
+        }
+        #expect(error?.code == .privacySpecialCategoryNotAllowed)
+    }
+}

@@ -71,12 +71,14 @@ public final class PersonalDataHolders: Sendable {
 /// Digests of subject locators: proofs and the evidence log name a subject by the SHA-256
 /// of its locator, never in clear.
 public enum SubjectDigest {
-    /// The canonical text of a locator: `email:<value>`, `phone:<value>`, `participant:<id>`,
-    /// `host:<key>`.
+    /// The canonical text of a locator: `email:<value>` (trimmed, lower-cased),
+    /// `phone:<value>` (without spaces, dots and dashes), `participant:<id>`, `host:<key>`.
     public static func canonical(_ locator: SubjectLocator) -> String {
         switch locator {
-        case .email(let value): "email:\(value)"
-        case .phone(let value): "phone:\(value)"
+        case .email(let value):
+            "email:" + value.filter { !$0.isWhitespace }.lowercased()
+        case .phone(let value):
+            "phone:" + value.filter { !$0.isWhitespace && $0 != "." && $0 != "-" }
         case .participant(let id): "participant:\(id.rawValue)"
         case .hostKey(let key): "host:\(key)"
         }

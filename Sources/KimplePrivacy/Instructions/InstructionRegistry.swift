@@ -39,16 +39,13 @@ public final class InstructionRegistry: ProcessingGate {
     /// The transfer rule's data.
     public let adequacy: AdequacyTable
 
-    private struct DecisionKey: Hashable {
+    /// Everything a decision and its trace depend on.
+    private struct RequestKey: Hashable {
         var instruction: InstructionID
         var purpose: ProcessingPurpose
         var categories: Set<DataCategory>
         var destination: TransferDestination?
-    }
-
-    private struct CachedGrant {
-        var grant: ProcessingGrant
-        var validUntil: Date?
+        var subject: String
     }
 
     private struct TraceKey: Hashable {
@@ -58,14 +55,32 @@ public final class InstructionRegistry: ProcessingGate {
         var subject: String
     }
 
+    private struct CachedGrant {
+        var grant: ProcessingGrant
+        var validUntil: Date?
+        var trace: TraceKey
+        /// Grants since the last summary.
+        var count: Int
+    }
+
     private struct State {
         var instructions: [InstructionID: ControllerInstruction] = [:]
         var contractEnd: ContractEndState?
         var agreedSubProcessors: [TransferRecipient]?
         var hostingProblem: String?
-        var decisions: [DecisionKey: CachedGrant] = [:]
-        /// Grants since the last summary, per key; a key present has had its first use traced.
-        var traces: [TraceKey: Int] = [:]
+        /// Granted requests; one hash of the request finds the grant and its counter.
+        var cache: [RequestKey: CachedGrant] = [:]
+        /// (instruction version, purpose, subject) whose first use was traced.
+        var traced: Set<TraceKey> = []
+        /// Counts of grants whose cache entries were dropped since the last summary.
+        var counts: [TraceKey: Int] = [:]
+
+        /// Drops the cached decisions (the instruction or the tenant's state changed),
+        /// keeping their counts for the next summary.
+        mutating func invalidate() {
+            for entry in cache.values where entry.count > 0 { counts[entry.trace, default: 0] += entry.count }
+            cache = [:]
+        }
     }
 
     private static let decisionCacheLimit = 4_096
@@ -122,7 +137,7 @@ public final class InstructionRegistry: ProcessingGate {
         state.withLock { state in
             state.instructions = latest
             if let end { state.contractEnd = end.state }
-            state.decisions = [:]
+            state.invalidate()
         }
     }
 
@@ -306,7 +321,7 @@ public final class InstructionRegistry: ProcessingGate {
             let known = state.instructions[instruction.id]
             guard (known?.version ?? 0) <= instruction.version else { return }
             state.instructions[instruction.id] = instruction
-            state.decisions = [:]
+            state.invalidate()
         }
     }
 
@@ -315,7 +330,7 @@ public final class InstructionRegistry: ProcessingGate {
     func setContractEnd(_ end: ContractEndState?) {
         state.withLock { state in
             state.contractEnd = end
-            state.decisions = [:]
+            state.invalidate()
         }
     }
 
@@ -324,7 +339,7 @@ public final class InstructionRegistry: ProcessingGate {
     public func setAgreedSubProcessors(_ recipients: [TransferRecipient]?) {
         state.withLock { state in
             state.agreedSubProcessors = recipients
-            state.decisions = [:]
+            state.invalidate()
         }
     }
 
@@ -333,7 +348,7 @@ public final class InstructionRegistry: ProcessingGate {
     public func setHostingProblem(_ problem: String?) {
         state.withLock { state in
             state.hostingProblem = problem
-            state.decisions = [:]
+            state.invalidate()
         }
     }
 
@@ -357,36 +372,34 @@ public final class InstructionRegistry: ProcessingGate {
     public func authorize(_ request: ProcessingRequest) async throws -> ProcessingGrant {
         let now = clock.now
         let outcome = state.withLock { state -> Outcome in
-            let key = DecisionKey(
+            let key = RequestKey(
                 instruction: request.instruction, purpose: request.purpose, categories: request.categories,
-                destination: request.destination)
-            var grant: ProcessingGrant
-            if request.tenant == tenant, let cached = state.decisions[key],
-                cached.validUntil.map({ now < $0 }) ?? true
-            {
-                grant = cached.grant
-                grant.grantedAt = now
-            } else {
-                switch ProcessingRules.decide(
-                    request, instruction: state.instructions[request.instruction], context: context(now, state))
-                {
-                case .refused(let error):
-                    return .refused(error)
-                case .granted(let decided, let validUntil):
-                    if state.decisions.count >= Self.decisionCacheLimit { state.decisions = [:] }
-                    state.decisions[key] = CachedGrant(grant: decided, validUntil: validUntil)
-                    grant = decided
+                destination: request.destination, subject: request.subject)
+            if request.tenant == tenant, let index = state.cache.index(forKey: key) {
+                let cached = state.cache.values[index]
+                if cached.validUntil.map({ now < $0 }) ?? true {
+                    state.cache.values[index].count += 1
+                    var grant = cached.grant
+                    grant.grantedAt = now
+                    return .granted(grant, firstUse: nil)
                 }
             }
-            let trace = TraceKey(
-                instruction: grant.instruction, version: grant.instructionVersion, purpose: grant.purpose,
-                subject: request.subject)
-            if let count = state.traces[trace] {
-                state.traces[trace] = count + 1
-                return .granted(grant, firstUse: nil)
+            switch ProcessingRules.decide(
+                request, instruction: state.instructions[request.instruction], context: context(now, state))
+            {
+            case .refused(let error):
+                return .refused(error)
+            case .granted(let grant, let validUntil):
+                let trace = TraceKey(
+                    instruction: grant.instruction, version: grant.instructionVersion, purpose: grant.purpose,
+                    subject: request.subject)
+                if state.cache.count >= Self.decisionCacheLimit { state.invalidate() }
+                if let previous = state.cache[key], previous.count > 0 {
+                    state.counts[previous.trace, default: 0] += previous.count
+                }
+                state.cache[key] = CachedGrant(grant: grant, validUntil: validUntil, trace: trace, count: 1)
+                return .granted(grant, firstUse: state.traced.insert(trace).inserted ? trace : nil)
             }
-            state.traces[trace] = 1
-            return .granted(grant, firstUse: trace)
         }
         switch outcome {
         case .granted(let grant, nil):
@@ -397,7 +410,7 @@ public final class InstructionRegistry: ProcessingGate {
                     request.principal, action: PrivacyEvidence.processingGranted, subject: request.subject,
                     details: Self.describe(request, version: grant.instructionVersion))
             } catch {
-                _ = state.withLock { $0.traces.removeValue(forKey: trace) }
+                _ = state.withLock { $0.traced.remove(trace) }
                 throw error
             }
             return grant
@@ -423,15 +436,20 @@ public final class InstructionRegistry: ProcessingGate {
     @discardableResult
     public func recordGrantSummary(by principal: Principal = .system("privacy.gate")) async throws -> Int {
         let counts = state.withLock { state -> [(TraceKey, Int)] in
-            let taken = state.traces.filter { $0.value > 0 }.map { ($0.key, $0.value) }
-            for (key, _) in taken { state.traces[key] = 0 }
-            return taken
+            var taken = state.counts
+            state.counts = [:]
+            for index in state.cache.indices where state.cache.values[index].count > 0 {
+                taken[state.cache.values[index].trace, default: 0] += state.cache.values[index].count
+                state.cache.values[index].count = 0
+            }
+            return taken.map { ($0.key, $0.value) }
+        }
+        let sorted = counts.sorted {
+            ($0.0.subject, $0.0.purpose.rawValue, $0.0.version) < ($1.0.subject, $1.0.purpose.rawValue, $1.0.version)
         }
         var written = 0
         do {
-            for (key, count) in counts.sorted(by: {
-                ($0.0.subject, $0.0.purpose.rawValue) < ($1.0.subject, $1.0.purpose.rawValue)
-            }) {
+            for (key, count) in sorted {
                 try await evidence.record(
                     principal, action: PrivacyEvidence.processingSummary, subject: key.subject,
                     details: "instruction \(key.instruction) v\(key.version), purpose \(key.purpose): "
@@ -440,7 +458,7 @@ public final class InstructionRegistry: ProcessingGate {
             }
         } catch {
             state.withLock { state in
-                for (key, count) in counts.dropFirst(written) { state.traces[key, default: 0] += count }
+                for (key, count) in sorted.dropFirst(written) { state.counts[key, default: 0] += count }
             }
             throw error
         }

@@ -75,8 +75,9 @@ public enum GateDecision: Sendable, Hashable {
 /// after revocation or the end of the contract); the hosting is agreed and adequate; the
 /// instruction is not revoked or held by a flag; the contract's end (only exports within the
 /// 45-day window, statistics, requests and erasure after it; nothing but erasure and requests
-/// once destroyed); the purpose; every category (special ones explicitly); the destination
-/// (listed by the instruction, agreed when a sub-processor, EU/EEA or adequate on this date).
+/// once destroyed); the purpose; every category, special ones explicitly (for every purpose
+/// but erasure, which must reach whatever was stored); the destination (listed by the
+/// instruction, agreed when a sub-processor, EU/EEA or adequate on this date).
 public enum ProcessingRules {
     /// Purposes granted under any recorded instruction whatever its state: the processor must
     /// always be able to erase and to assist with data subjects' requests.
@@ -158,6 +159,9 @@ public enum ProcessingRules {
                     "The instruction does not name this purpose; ask the controller for a documented instruction.",
                     ["version": String(instruction.version)])
             }
+        }
+        // Erasure is possible whatever was stored; every other purpose stays within the categories.
+        if request.purpose != .erasure {
             for category in request.categories.sorted() where !instruction.terms.covers(category) {
                 if category.isSpecial {
                     return refuse(

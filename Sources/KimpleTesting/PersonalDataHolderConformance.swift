@@ -22,12 +22,18 @@ import KimplePrivacy
 public enum PersonalDataHolderConformance {
     /// One person's record to store.
     public struct Seed: Sendable, Hashable {
+        /// The participant id the record is found by.
         public var participant: ParticipantID
+        /// The e-mail the record is found by.
         public var email: String
+        /// The phone the record is found by, when given.
         public var phone: String?
+        /// When the record was recorded (retention is checked against it).
         public var recordedAt: Date
+        /// Other fields.
         public var fields: [String: String]
 
+        /// A seed.
         public init(
             participant: ParticipantID, email: String, phone: String? = nil, recordedAt: Date,
             fields: [String: String] = [:]

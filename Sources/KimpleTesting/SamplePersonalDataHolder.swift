@@ -13,14 +13,22 @@ import KimplePrivacy
 public struct SamplePersonalDataHolder: PersonalDataEnumerating {
     /// One entry to store.
     public struct Entry: Sendable, Hashable {
+        /// The record's id in the holder.
         public var recordID: String
+        /// The participant.
         public var participant: ParticipantID
+        /// The e-mail (stored lower-cased).
         public var email: String
+        /// The phone, if any.
         public var phone: String?
+        /// When it was recorded.
         public var recordedAt: Date
+        /// The categories of data it holds.
         public var categories: Set<DataCategory>
+        /// Other fields by name.
         public var fields: [String: String]
 
+        /// An entry.
         public init(
             recordID: String, participant: ParticipantID, email: String, phone: String? = nil, recordedAt: Date,
             categories: Set<DataCategory> = [.email], fields: [String: String] = [:]
@@ -35,6 +43,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         }
     }
 
+    /// The holder's name in proofs and certificates.
     public let holderName: String
     /// The log the entries live in.
     public let log: any RecordLog
@@ -55,6 +64,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
 
     // MARK: PersonalDataHolder
 
+    /// Every record about `subject` (a scan of the log).
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         guard let matcher = Matcher(subject) else { return [] }
         var found: [PersonalDataRecord] = []
@@ -64,6 +74,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return found
     }
 
+    /// Removes every record about `subject` with a rewrite of the log.
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
         var erased: [String] = []
         if let matcher = Matcher(subject) {
@@ -76,6 +87,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return ErasureOutcome(holder: holderName, recordIDs: erased, removed: true, completedAt: clock.now)
     }
 
+    /// Replaces `field` in every record about `subject` with a rewrite of the log.
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         guard let matcher = Matcher(subject) else { return [] }
         var changed: [String] = []
@@ -93,6 +105,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return changed
     }
 
+    /// Removes every record recorded before `cutoff` with a rewrite of the log.
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
         var erased: [String] = []
         _ = try await log.rewrite { record in
@@ -104,6 +117,7 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return ErasureOutcome(holder: holderName, recordIDs: erased, removed: true, completedAt: clock.now)
     }
 
+    /// Removes every record with a rewrite of the log.
     public func eraseAll() async throws -> ErasureOutcome {
         var erased: [String] = []
         _ = try await log.rewrite { record in
@@ -113,10 +127,12 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         return ErasureOutcome(holder: holderName, recordIDs: erased, removed: true, completedAt: clock.now)
     }
 
+    /// The number of records in the log.
     public func recordCount() async throws -> Int {
         try await log.count()
     }
 
+    /// Calls `body` with every record, in log order.
     nonisolated(nonsending) public func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws {
         try await log.read(from: 0) { record in try body(try decode(record.payload)) }
     }

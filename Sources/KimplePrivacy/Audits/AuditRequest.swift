@@ -20,6 +20,7 @@ public struct Auditor: Sendable, Hashable, Codable {
     /// References (qualifications, mandate).
     public var reference: String
 
+    /// An auditor.
     public init(name: String, organisation: String, reference: String) {
         self.name = name
         self.organisation = organisation
@@ -34,6 +35,7 @@ public struct AuditSession: Sendable, Hashable, Codable {
     /// End (exclusive).
     public var end: Date
 
+    /// A session from `start` to `end` (exclusive).
     public init(start: Date, end: Date) {
         self.start = start
         self.end = end
@@ -57,6 +59,7 @@ public struct AuditProposal: Sendable, Hashable, Codable {
     /// report may then not stand in).
     public var provenBreach: Bool
 
+    /// A proposal as received.
     public init(
         receivedAt: Date, sessions: [AuditSession], auditors: [Auditor], scope: Set<String>,
         auditorIsDirectCompetitor: Bool = false, provenBreach: Bool = false
@@ -83,6 +86,7 @@ public struct ThirdPartyAuditReport: Sendable, Hashable, Codable {
     /// SHA-256 of the report.
     public var digest: SHA256Digest
 
+    /// A report.
     public init(id: String, auditor: String, scope: Set<String>, completedOn: CivilDate, digest: SHA256Digest) {
         self.id = id
         self.auditor = auditor

@@ -33,6 +33,7 @@ public struct BreachFacts: Sendable, Hashable, Codable {
     /// When the breach happened, if known.
     public var occurredAt: Date?
 
+    /// Facts, each optional.
     public init(
         nature: String? = nil, categories: Set<DataCategory>? = nil, approximatePersons: Int? = nil,
         approximateRecords: Int? = nil, contactPoint: String? = nil, likelyConsequences: String? = nil,

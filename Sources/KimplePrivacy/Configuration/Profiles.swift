@@ -14,6 +14,7 @@ public struct PartyProfile: Sendable, Hashable, Codable {
     /// The representative in the Union (art. 27), when one is designated.
     public var representative: String?
 
+    /// A party.
     public init(
         name: String, address: String, contact: String, dataProtectionOfficer: String? = nil,
         representative: String? = nil
@@ -45,6 +46,7 @@ public struct HostingSite: Sendable, Hashable, Codable {
     /// What happens there.
     public var activities: Set<Activity>
 
+    /// A site; the country code is upper-cased.
     public init(provider: String, country: String, activities: Set<Activity>) {
         self.provider = provider
         self.country = country.uppercased()
@@ -60,6 +62,7 @@ public struct SecurityMeasure: Sendable, Hashable, Codable {
     /// What it does, for a person.
     public var description: String
 
+    /// A measure.
     public init(title: String, description: String) {
         self.title = title
         self.description = description

@@ -27,6 +27,9 @@ public struct PrivacyConfiguration: Sendable {
     /// The security measures described in the record of processing activities.
     public var securityMeasures: [SecurityMeasure]
 
+    /// A configuration; by default the Paris calendar, the shipped adequacy table, no
+    /// statistics, no third-party report, a 24-hour breach notice target and the SDK's
+    /// security measures.
     public init(
         processor: PartyProfile, hosting: [HostingSite], calendar: FrenchCalendar = .paris,
         adequacy: AdequacyTable = .builtIn, statistics: [StatisticsSpec] = [],

@@ -21,6 +21,7 @@ public struct RetentionPeriod: Sendable, Hashable, Codable, CustomStringConverti
     /// The unit.
     public var unit: Unit
 
+    /// `amount` units.
     public init(amount: Int, unit: Unit) {
         self.amount = amount
         self.unit = unit
@@ -63,6 +64,7 @@ public struct InstructionAuthor: Sendable, Hashable, Codable {
     /// How to reach them (an address the controller gave for this purpose).
     public var contact: String
 
+    /// An author.
     public init(name: String, role: String, contact: String) {
         self.name = name
         self.role = role
@@ -99,6 +101,7 @@ public struct InstructionTerms: Sendable, Hashable, Codable {
     /// destination of a processing must be one of them, and also pass the transfer rule.
     public var recipients: [TransferRecipient]
 
+    /// Terms as written; ``InstructionRegistry/record(_:id:by:)`` validates them.
     public init(
         author: InstructionAuthor, givenAt: Date, reference: String, text: String,
         purposes: Set<ProcessingPurpose>, categories: Set<DataCategory>, specialCategories: Set<DataCategory> = [],

@@ -17,6 +17,7 @@ public struct ContractEndState: Sendable, Hashable, Codable {
     /// When participant data was destroyed, once it was.
     public var destroyedAt: Date?
 
+    /// A state.
     public init(contract: String, effectiveEnd: Date, reversibilityEnd: Date, destroyedAt: Date? = nil) {
         self.contract = contract
         self.effectiveEnd = effectiveEnd
@@ -43,6 +44,7 @@ public struct GateContext: Sendable {
     /// Why the SDK's own hosting is not acceptable, when it is not (P-4, P-8).
     public var hostingProblem: String?
 
+    /// A context; by default the Paris calendar and the shipped adequacy table.
     public init(
         tenant: TenantID, now: Date, calendar: FrenchCalendar = .paris, adequacy: AdequacyTable = .builtIn,
         contractEnd: ContractEndState? = nil, agreedSubProcessors: [TransferRecipient]? = nil,

@@ -9,8 +9,9 @@ import KimpleCore
 /// One category of processing carried out for a controller: an instruction in its latest
 /// version (art. 30(2)(b)).
 public struct ProcessingCategoryEntry: Sendable, Hashable, Codable {
-    /// The instruction and its version.
+    /// The instruction.
     public var instruction: String
+    /// Its version.
     public var version: Int
     /// Where it is written.
     public var reference: String
@@ -85,6 +86,7 @@ public struct ProcessingActivitiesRecord: Sendable, Hashable, Codable {
         /// The sub-processors it agreed to.
         public var subProcessors: [SubProcessor]
 
+        /// A controller's facts.
         public init(
             tenant: TenantID, profile: PartyProfile, instructions: [ControllerInstruction],
             subProcessors: [SubProcessor]

@@ -10,8 +10,9 @@ import KimpleCore
 public struct RetentionOutcome: Sendable, Hashable, Codable {
     /// The holder.
     public var holder: String
-    /// The instruction whose retention applied, and its version.
+    /// The instruction whose retention applied.
     public var instruction: InstructionID
+    /// Its version.
     public var instructionVersion: Int
     /// The retention period applied.
     public var retention: RetentionPeriod

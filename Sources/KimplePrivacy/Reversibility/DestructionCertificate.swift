@@ -46,15 +46,17 @@ public struct DestructionFindings: Sendable, Hashable, Codable {
     public var totalRecordsErased: Int
     /// Requests of data subjects whose locators were dropped.
     public var requestLocatorsDropped: Int
-    /// Titles of the anonymous statistics kept, and the SHA-256 of their JSON.
+    /// Titles of the anonymous statistics kept.
     public var statisticsKept: [String]
+    /// SHA-256 of their JSON, when some were kept.
     public var statisticsDigest: SHA256Digest?
     /// The process that destroyed (`KimplePrivacy.ReversibilityService.finalise`) and its version.
     public var process: String
     /// Who ran it.
     public var principal: Principal
-    /// When it started and ended.
+    /// When it started.
     public var startedAt: Date
+    /// When it ended.
     public var completedAt: Date
 }
 

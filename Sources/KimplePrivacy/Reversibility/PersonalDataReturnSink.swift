@@ -40,6 +40,7 @@ public final class InMemoryReturnSink: PersonalDataReturnSink {
     }
 
     private let state = Mutex(State())
+    /// Where the data goes (see ``PersonalDataReturnSink/destination``).
     public let destination: TransferDestination?
 
     /// An empty sink for `destination`.
@@ -47,6 +48,7 @@ public final class InMemoryReturnSink: PersonalDataReturnSink {
         self.destination = destination
     }
 
+    /// Keeps `jsonLines`; throws `storage.closed` after ``finish()``.
     public func append(_ jsonLines: Data) async throws {
         try state.withLock { state in
             guard !state.finished else { throw KimpleError(.storageClosed, "The return is finished.") }
@@ -54,6 +56,7 @@ public final class InMemoryReturnSink: PersonalDataReturnSink {
         }
     }
 
+    /// Marks the return finished.
     public func finish() async throws {
         state.withLock { $0.finished = true }
     }
@@ -75,6 +78,7 @@ public final class FileReturnSink: PersonalDataReturnSink {
 
     /// The final file.
     public let url: URL
+    /// Where the data goes (see ``PersonalDataReturnSink/destination``).
     public let destination: TransferDestination?
     private let state: Mutex<State>
 
@@ -93,6 +97,8 @@ public final class FileReturnSink: PersonalDataReturnSink {
         }
     }
 
+    /// Writes `jsonLines` at the end of `<path>.partial`; throws `storage.closed` after
+    /// ``finish()``, `storage.io` when the write fails.
     public func append(_ jsonLines: Data) async throws {
         let partial = url.path + ".partial"
         try state.withLock { state in
@@ -104,6 +110,8 @@ public final class FileReturnSink: PersonalDataReturnSink {
         }
     }
 
+    /// Fsyncs `<path>.partial` and renames it to `<path>` (then fsyncs the directory).
+    /// Throws `storage.io` when a step fails. A second call does nothing.
     public func finish() async throws {
         let partial = url.path + ".partial"
         try state.withLock { state in

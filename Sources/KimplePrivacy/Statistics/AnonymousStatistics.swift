@@ -24,6 +24,7 @@ public struct StatisticsSpec: Sendable {
     /// persons, not entries: each (row, column, person) counts once. `nil`: entries count.
     public var person: (@Sendable (PersonalDataRecord) -> String?)?
 
+    /// A spec with the threshold 10 by default.
     public init(
         title: String, rowTitle: String, columnTitle: String, threshold: Int = 10,
         classify: @escaping @Sendable (PersonalDataRecord) -> (row: String, column: String)?,
@@ -129,8 +130,9 @@ public struct AnonymousStatistics: Sendable, Hashable, Codable {
     public var threshold: Int
     /// Whether counts are persons (each once per cell) rather than entries.
     public var countsPersons: Bool
-    /// Counts withheld below the threshold, and to protect them.
+    /// Counts withheld below the threshold.
     public var primarySuppressions: Int
+    /// Counts withheld to protect them.
     public var secondarySuppressions: Int
 
     /// Protects `counts` (rows × columns) with threshold `threshold`. Throws

@@ -13,11 +13,17 @@ public typealias DataSubjectRequestID = Identifier<DataSubjectRequestTag>
 
 /// The right a person exercises (GDPR art. 15 to 21).
 public enum DataSubjectRight: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Art. 15.
     case access
+    /// Art. 16.
     case rectification
+    /// Art. 17.
     case erasure
+    /// Art. 18.
     case restriction
+    /// Art. 20.
     case portability
+    /// Art. 21.
     case objection
 }
 
@@ -71,6 +77,7 @@ public struct ControllerDecision: Sendable, Hashable, Codable {
     /// When the controller decided.
     public var decidedAt: Date
 
+    /// A decision as the controller gave it.
     public init(
         outcome: Outcome, actions: [DataSubjectAction] = [], reason: String = "", processorMayAnswer: Bool = false,
         decidedBy: String, decidedAt: Date
@@ -145,7 +152,18 @@ public struct DataSubjectRequest: Sendable, Hashable, Codable {
 
     /// Where a request stands.
     public enum Status: String, Sendable, Hashable, Codable {
-        case received, forwarded, decided, refusedByController = "refused_by_controller", executed, closed
+        /// Recorded, not yet forwarded (the transport failed).
+        case received
+        /// Forwarded to the controller, waiting for its decision.
+        case forwarded
+        /// The controller decided an execution, not yet carried out.
+        case decided
+        /// The controller refused the request.
+        case refusedByController = "refused_by_controller"
+        /// Executed, with a proof.
+        case executed
+        /// Closed.
+        case closed
     }
 }
 

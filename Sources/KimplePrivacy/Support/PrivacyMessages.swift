@@ -44,32 +44,47 @@ public enum PrivacyEvidence {
     public static let processingSummary = "privacy.processing.summary"
     /// A read of personal data by a login or an SDK path, with its purpose.
     public static let accessRead = "privacy.access.read"
-    /// A data subject request was received / forwarded / extended / decided / executed / answered.
+    /// A data subject request was received.
     public static let requestReceived = "privacy.request.received"
+    /// It was forwarded to the controller.
     public static let requestForwarded = "privacy.request.forwarded"
+    /// Its deadline was extended.
     public static let requestExtended = "privacy.request.extended"
+    /// The controller's decision was recorded.
     public static let requestDecided = "privacy.request.decided"
+    /// It was executed (the payload is the proof's findings).
     public static let requestExecuted = "privacy.request.executed"
+    /// The processor answered the person, or was refused to.
     public static let requestAnswered = "privacy.request.answered"
-    /// Sub-processor list changes.
+    /// The initial list of sub-processors was agreed.
     public static let subProcessorListAgreed = "privacy.subprocessor.list_agreed"
+    /// A change of sub-processor was announced.
     public static let subProcessorAnnounced = "privacy.subprocessor.announced"
+    /// A registered letter announcing it was presented.
     public static let subProcessorNoticePresented = "privacy.subprocessor.notice_presented"
+    /// A controller objected to it.
     public static let subProcessorObjected = "privacy.subprocessor.objected"
+    /// It was activated.
     public static let subProcessorActivated = "privacy.subprocessor.activated"
-    /// Breach register.
+    /// A breach was recorded.
     public static let breachRecorded = "privacy.breach.recorded"
+    /// What is known about it was completed.
     public static let breachUpdated = "privacy.breach.updated"
+    /// A phase of its notification was sent to the controller.
     public static let breachNotified = "privacy.breach.notified"
-    /// A retention sweep over the holders.
+    /// A retention sweep over a holder.
     public static let retentionSwept = "privacy.retention.swept"
-    /// End of contract, return, destruction.
+    /// The end of the contract was reported.
     public static let contractEnded = "privacy.contract.ended"
+    /// The controller chose return or destruction.
     public static let endChoice = "privacy.contract.choice"
+    /// The data was returned to the controller.
     public static let dataReturned = "privacy.contract.returned"
+    /// The data was destroyed (the payload is the certificate's findings).
     public static let dataDestroyed = "privacy.contract.destroyed"
-    /// Audits.
+    /// An audit request was assessed.
     public static let auditRequested = "privacy.audit.requested"
+    /// A third-party report stood in for an audit.
     public static let auditDecided = "privacy.audit.decided"
     /// The record of processing activities was produced.
     public static let recordProduced = "privacy.record.produced"

@@ -59,6 +59,7 @@ public struct AdequacyDecision: Sendable, Hashable, Codable {
     /// What a person should know about it.
     public var note: String
 
+    /// A decision; the destination code is upper-cased.
     public init(
         destination: String, name: String, reference: String, inForceFrom: CivilDate, inForceUntil: CivilDate? = nil,
         scope: AdequacyScope = .allRecipients, note: String = ""
@@ -132,6 +133,7 @@ public struct AdequacyTable: Sendable, Hashable, Codable {
     /// Adequacy decisions, several per destination when a decision was renewed.
     public var decisions: [AdequacyDecision]
 
+    /// A table; call ``validate()`` on one built by hand.
     public init(
         reviewedOn: CivilDate, europeanUnion: [String: String], europeanEconomicArea: [String: String],
         decisions: [AdequacyDecision]

@@ -33,6 +33,7 @@ public struct RecipientCertification: Sendable, Hashable, Codable {
     /// Last day it holds (the next re-certification date), `nil` when open-ended.
     public var until: CivilDate?
 
+    /// A certification of `scheme` holding from `since` to `until`.
     public init(scheme: CertificationScheme, since: CivilDate, until: CivilDate? = nil) {
         self.scheme = scheme
         self.since = since

@@ -1,0 +1,58 @@
+import KimpleCore
+
+#if canImport(FoundationEssentials)
+    import FoundationEssentials
+#else
+    import Foundation
+#endif
+
+/// Sends notices to a tenant's controller through the host's transport. Messages are
+/// addressed to the role `controller` of the tenant; the host's transport knows the address.
+struct ControllerNotifier: Sendable {
+    let tenant: TenantID
+    let transport: any MessageTransport
+    let clock: any Clock
+
+    /// Sends a written notice (e-mail channel) and returns the transport's receipt.
+    @discardableResult
+    func send(
+        _ kind: MessageKind, key: String, subject: String, body: String, attributes: [String: String] = [:],
+        channel: MessageChannel = .email, recipient: String = "controller"
+    ) async throws -> DeliveryReceipt {
+        try await transport.send(
+            OutboundMessage(
+                idempotencyKey: key, tenant: tenant, kind: kind, recipient: recipient, channel: channel,
+                subject: subject, body: body, attributes: attributes, createdAt: clock.now))
+    }
+}
+
+/// Key layout of the module's documents in a tenant's `privacy` document store.
+enum PrivacyKeys {
+    /// The name of the tenant's document store for the privacy module.
+    static let store: StoreName = "privacy"
+
+    static func instructionHead(_ id: InstructionID) -> String { "instruction/\(id.rawValue)/head" }
+    static func instructionVersion(_ id: InstructionID, _ version: Int) -> String {
+        "instruction/\(id.rawValue)/v/\(padded(version))"
+    }
+    static func instructionVersions(_ id: InstructionID) -> String { "instruction/\(id.rawValue)/v/" }
+    static let instructionPrefix = "instruction/"
+    static let controller = "controller"
+    static func request(_ id: String) -> String { "request/\(id)" }
+    static let requestPrefix = "request/"
+    static func restriction(_ digest: SHA256Digest) -> String { "restriction/\(digest.hex)" }
+    static let restrictionPrefix = "restriction/"
+    static func breach(_ id: String) -> String { "breach/\(id)" }
+    static let breachPrefix = "breach/"
+    static let contractEnd = "contract-end"
+    static func audit(_ id: String) -> String { "audit/\(id)" }
+    static let auditPrefix = "audit/"
+    static func thirdPartyReport(_ id: String) -> String { "third-party-audit/\(id)" }
+    static let thirdPartyReportPrefix = "third-party-audit/"
+
+    /// Ten digits, so that versions sort by key.
+    static func padded(_ number: Int) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, 10 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import KimpleCore
+import KimplePrivacy
+import KimpleTesting
+import Testing
+
+@Suite("Special categories of data")
+struct SpecialCategoryTests {
+    // SPEC P-6
+    @Test(
+        "every special category is refused and logged unless the instruction names it",
+        arguments: DataCategory.specialCategories)
+    func refusedUnlessAllowed(category: DataCategory) async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record()
+        let error = await kimpleError { _ = try await f.gate.authorize(f.request(categories: [.email, category])) }
+        #expect(error?.code == .privacySpecialCategoryNotAllowed)
+        #expect(error?.context["category"] == category.rawValue)
+        let refused = try await f.entries(PrivacyEvidence.processingRefused)
+        #expect(refused.count == 1)
+        #expect(refused.first?.details.contains(category.rawValue) == true)
+
+        // Allowing this one category, and only it.
+        try await f.record(PrivacyFixture.terms(special: [category]))
+        let grant = try await f.gate.authorize(f.request(categories: [.email, category]))
+        #expect(grant.instructionVersion == 2)
+        #expect(!grant.allowsSpecialCategoriesInClear)
+        let other = DataCategory.specialCategories.first { $0 != category } ?? .health
+        #expect(
+            await kimpleError { _ = try await f.gate.authorize(f.request(categories: [other])) }?.code
+                == .privacySpecialCategoryNotAllowed)
+    }
+
+    // SPEC P-6
+    @Test("special categories are named one by one: the family or an ordinary list cannot allow them")
+    func explicitOnly() async throws {
+        let f = try await PrivacyFixture.make()
+        #expect(
+            await kimpleError { try await f.record(PrivacyFixture.terms(special: [.special])) }?.code
+                == .privacyInstructionInvalid)
+        #expect(
+            await kimpleError { try await f.record(PrivacyFixture.terms(categories: [.email, .health])) }?.code
+                == .privacyInstructionInvalid)
+        // An ordinary parent never covers a special category.
+        let terms = PrivacyFixture.terms(categories: [.identity, .contact])
+        #expect(!terms.covers(.health))
+        #expect(PrivacyFixture.terms(special: [.health]).covers(try DataCategory("special.health.allergies")))
+    }
+
+    // SPEC P-6
+    @Test("special categories go out in clear only when the instruction says so")
+    func inClearOnlyWhenAllowed() async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record(PrivacyFixture.terms(special: [.health]))
+        #expect(
+            try await f.gate.authorize(f.request(.export, categories: [.health])).allowsSpecialCategoriesInClear
+                == false)
+        try await f.record(PrivacyFixture.terms(special: [.health], specialInClear: true))
+        #expect(try await f.gate.authorize(f.request(.export, categories: [.health])).allowsSpecialCategoriesInClear)
+    }
+
+    // SPEC P-6, P-3
+    @Test("an access export withholds the values of records holding a special category")
+    func accessExportWithholds() async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record(PrivacyFixture.terms(special: [.health]))
+        let holder = SamplePersonalDataHolder(name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
+        try await holder.add([
+            .init(
+                recordID: "r1", participant: "p1", email: "ann@example.org", recordedAt: f.clock.now,
+                categories: [.email], fields: ["city": "Lille"]),
+            .init(
+                recordID: "r2", participant: "p1", email: "ann@example.org", recordedAt: f.clock.now,
+                categories: [.email, .health], fields: ["allergy": "peanuts"]),
+        ])
+        try f.privacy.holders.register(holder, instruction: "summer")
+        let request = try await f.privacy.requests.receive(
+            .access, subject: .email("ann@example.org"), channel: "e-mail to privacy@", by: .host("support"))
+        try await f.privacy.requests.decide(
+            request.id,
+            ControllerDecision(outcome: .execute, actions: [.export], decidedBy: "DPO", decidedAt: f.clock.now),
+            by: .user("jeanne"))
+        let execution = try await f.privacy.requests.execute(request.id, by: .host("support"))
+        let package = try #require(execution.package)
+        #expect(package.records.count == 2)
+        #expect(package.withheldRecords == 1)
+        let clear = try #require(package.records.first { $0.recordID == "r1" })
+        let special = try #require(package.records.first { $0.recordID == "r2" })
+        #expect(clear.fields["city"] == "Lille")
+        #expect(special.fields["allergy"] == SubjectDataPackage.withheldValue)
+        #expect(special.fields.values.allSatisfy { $0 == SubjectDataPackage.withheldValue })
+        let lines = String(decoding: try package.jsonLines(), as: UTF8.self)
+        #expect(!lines.contains("peanuts"))
+        #expect(execution.proof.findings.exportDigest == SHA256.hash(try JSONCoding.encode(package)))
+    }
+}
+
+@Suite("Special categories and erasure")
+struct SpecialCategoryErasureTests {
+    // SPEC P-6, P-3
+    @Test("erasure reaches special-category data the instruction never allowed; a request's read does not")
+    func erasureReachesEverything() async throws {
+        let f = try await PrivacyFixture.make()
+        try await f.record()
+        _ = try await f.gate.authorize(f.request(.erasure, categories: [.health, .email]))
+        let error = await kimpleError {
+            _ = try await f.gate.authorize(f.request(.dataSubjectRequest, categories: [.health]))
+        }
+        #expect(error?.code == .privacySpecialCategoryNotAllowed)
+    }
+}

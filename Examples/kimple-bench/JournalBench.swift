@@ -50,6 +50,10 @@ func runJournalBenchmarks() async throws {
             precondition(bytes == records * payload.count)
         }
         Bench.report("journal full read", operations: count, seconds: readSeconds, unit: "records")
+        let rewriteSeconds = try await Bench.time {
+            _ = try await reopened?.rewrite { $0.sequence % 250_000 == 0 ? nil : $0.payload }
+        }
+        Bench.report("journal rewrite erasing 4 of \(count) records", seconds: rewriteSeconds)
         reopened?.close()
     }
 

@@ -39,27 +39,6 @@ func runPrivacyBenchmarks() async throws {
         try await erasureBench(privacy: privacy, directory: directory, clock: clock)
     }
     try statisticsOnlyBench()
-    try await rewriteScaling()
-}
-
-/// How long Core's `FileJournal.rewrite` takes on one segment of n records (default
-/// 64 MiB segments): the figure the erasure depends on.
-private func rewriteScaling() async throws {
-    for records in [10_000, 20_000] {
-        try await Bench.inTemporaryDirectory { directory in
-            let journal = try FileJournal.open(at: directory, options: .init(durability: .none))
-            defer { journal.close() }
-            let payload = Data(repeating: 0x61, count: 110)
-            for _ in 0..<(records / 1_000) {
-                try await journal.append(contentsOf: [Data](repeating: payload, count: 1_000))
-            }
-            let seconds = try await Bench.time {
-                _ = try await journal.rewrite { $0.sequence == 1 ? nil : $0.payload }
-            }
-            Bench.report(
-                "FileJournal.rewrite of one 64 MiB segment holding \(records) records of 110 bytes", seconds: seconds)
-        }
-    }
 }
 
 /// The gate, for a request it has already seen (one task, then 8 concurrent tasks).
@@ -91,14 +70,13 @@ private func gateBench(privacy: TenantPrivacy, tenant: TenantID) async throws {
 private func erasureBench(privacy: TenantPrivacy, directory: URL, clock: ManualClock) async throws {
     let people = 250_000
     let perPerson = 4
-    // 16 KiB segments: FileJournal.rewrite currently copies a segment's frames once per
-    // record (see rewriteScaling), so its cost grows with records x segment size.
     let journal = try FileJournal.open(
-        at: directory.appendingPathComponent("participations"),
-        options: .init(durability: .grouped, segmentSize: 16 << 10))
+        at: directory.appendingPathComponent("participations"), options: .init(durability: .grouped))
     defer { journal.close() }
-    let participations = SamplePersonalDataHolder(name: "games.participations", log: journal, clock: clock)
-    let exports = SamplePersonalDataHolder(name: "games.exports", log: InMemoryRecordLog(), clock: clock)
+    let participations = SamplePersonalDataHolder(
+        tenant: privacy.tenant, name: "games.participations", log: journal, clock: clock)
+    let exports = SamplePersonalDataHolder(
+        tenant: privacy.tenant, name: "games.exports", log: InMemoryRecordLog(), clock: clock)
     let start = clock.now.addingTimeInterval(-90 * 86_400)
     let operations = (0..<20).map { "operation-\($0)" }
     // Four writers appending batches of 100 entries, as intake does with small grouped commits.

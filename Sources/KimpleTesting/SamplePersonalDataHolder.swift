@@ -43,14 +43,17 @@ public struct SamplePersonalDataHolder: PersonalDataEnumerating {
         }
     }
 
+    /// The tenant whose data the holder keeps.
+    public let tenant: TenantID
     /// The holder's name in proofs and certificates.
     public let holderName: String
     /// The log the entries live in.
     public let log: any RecordLog
     private let clock: any Clock
 
-    /// A holder named `name` over `log`.
-    public init(name: String, log: any RecordLog, clock: any Clock = SystemClock()) {
+    /// A holder of `tenant`'s data named `name` over `log`.
+    public init(tenant: TenantID, name: String, log: any RecordLog, clock: any Clock = SystemClock()) {
+        self.tenant = tenant
         self.holderName = name
         self.log = log
         self.clock = clock

@@ -26,7 +26,7 @@ struct ConformanceTests {
     @Test("the sample holder over an in-memory log")
     func inMemoryHolder() async throws {
         let report = try await PersonalDataHolderConformance.run { seeds in
-            let holder = SamplePersonalDataHolder(name: "sample", log: InMemoryRecordLog())
+            let holder = SamplePersonalDataHolder(tenant: "sample", name: "sample", log: InMemoryRecordLog())
             try await holder.add(Self.entries(seeds))
             return holder
         }
@@ -43,7 +43,7 @@ struct ConformanceTests {
                 let journal = try FileJournal.open(
                     at: directory.appendingPathComponent(UUID().uuidString), options: .init(segmentSize: 4096))
                 opened.add(journal)
-                let holder = SamplePersonalDataHolder(name: "sample", log: journal)
+                let holder = SamplePersonalDataHolder(tenant: "sample", name: "sample", log: journal)
                 try await holder.add(Self.entries(seeds))
                 return holder
             }
@@ -56,6 +56,7 @@ struct ConformanceTests {
     func brokenHolderFails() async throws {
         struct Forgetful: PersonalDataHolder {
             let inner: SamplePersonalDataHolder
+            var tenant: TenantID { inner.tenant }
             var holderName: String { inner.holderName }
             func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
                 try await inner.records(of: subject)
@@ -79,7 +80,7 @@ struct ConformanceTests {
         }
         await #expect(throws: ConformanceFailure.self) {
             try await PersonalDataHolderConformance.run { seeds in
-                let inner = SamplePersonalDataHolder(name: "forgetful", log: InMemoryRecordLog())
+                let inner = SamplePersonalDataHolder(tenant: "sample", name: "forgetful", log: InMemoryRecordLog())
                 try await inner.add(Self.entries(seeds))
                 return Forgetful(inner: inner)
             }

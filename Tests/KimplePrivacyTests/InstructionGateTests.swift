@@ -214,7 +214,8 @@ struct InstructionGateTests {
     func tracedRead() async throws {
         let f = try await PrivacyFixture.make()
         try await f.record(PrivacyFixture.terms(purposes: [.participation, .dataSubjectRequest]))
-        let holder = SamplePersonalDataHolder(name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
+        let holder = SamplePersonalDataHolder(
+            tenant: f.tenant, name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
         try await holder.add(sampleEntries(people: 3, perPerson: 2, start: f.clock.now))
         try f.privacy.holders.register(holder, instruction: "summer")
         let records = try await f.privacy.reader.records(

@@ -25,15 +25,18 @@ struct RetentionTests {
         try await f.record(PrivacyFixture.terms(retention: .months(3)))
         try await f.record(PrivacyFixture.terms(retention: .days(10)), id: "robots")
         let participations = SamplePersonalDataHolder(
+            tenant: f.tenant,
             name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
-        let robots = SamplePersonalDataHolder(name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
+        let robots = SamplePersonalDataHolder(
+            tenant: f.tenant, name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
         // One entry a day from 1 January to 30 April (120 days).
         try await participations.add(sampleEntries(people: 1, perPerson: 120, start: f.clock.now))
         try await robots.add(sampleEntries(people: 1, perPerson: 120, start: f.clock.now))
         try f.privacy.holders.register(participations, instruction: "summer")
         try f.privacy.holders.register(robots, instruction: "robots")
         try f.privacy.holders.register(
-            SamplePersonalDataHolder(name: "orphan", log: InMemoryRecordLog(), clock: f.clock), instruction: "never")
+            SamplePersonalDataHolder(tenant: f.tenant, name: "orphan", log: InMemoryRecordLog(), clock: f.clock),
+            instruction: "never")
 
         f.clock.set(instant("2026-05-01T08:00:00Z"))
         let report = try await f.privacy.retention.run()

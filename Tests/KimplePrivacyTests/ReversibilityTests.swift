@@ -7,6 +7,7 @@ import Testing
 /// A holder that cannot list its records (only Core's protocol).
 struct OpaqueHolder: PersonalDataHolder {
     let inner: SamplePersonalDataHolder
+    var tenant: TenantID { inner.tenant }
     var holderName: String { inner.holderName }
     func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         try await inner.records(of: subject)
@@ -41,8 +42,10 @@ struct ReversibilityTests {
         let f = try await PrivacyFixture.make(statistics: [Self.statistics])
         try await f.record(PrivacyFixture.terms(special: [.health]))
         let journal = try FileJournal.open(at: directory.appendingPathComponent("participations"))
-        let participations = SamplePersonalDataHolder(name: "games.participations", log: journal, clock: f.clock)
-        let exports = SamplePersonalDataHolder(name: "games.exports", log: InMemoryRecordLog(), clock: f.clock)
+        let participations = SamplePersonalDataHolder(
+            tenant: f.tenant, name: "games.participations", log: journal, clock: f.clock)
+        let exports = SamplePersonalDataHolder(
+            tenant: f.tenant, name: "games.exports", log: InMemoryRecordLog(), clock: f.clock)
         try await participations.add(
             sampleEntries(people: 100, start: f.clock.now) { ["operation": $0 < 95 ? "summer" : "spring"] })
         try await exports.add(
@@ -183,7 +186,8 @@ struct ReversibilityTests {
             let (s, journal) = try await setUp(directory)
             defer { journal.close() }
             let f = s.f
-            let robots = SamplePersonalDataHolder(name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
+            let robots = SamplePersonalDataHolder(
+                tenant: f.tenant, name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
             try await robots.add(sampleEntries(people: 2, start: f.clock.now))
             try f.privacy.holders.register(OpaqueHolder(inner: robots), instruction: "summer")
             let reversibility = f.privacy.reversibility

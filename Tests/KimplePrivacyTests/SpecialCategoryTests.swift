@@ -64,7 +64,8 @@ struct SpecialCategoryTests {
     func accessExportWithholds() async throws {
         let f = try await PrivacyFixture.make()
         try await f.record(PrivacyFixture.terms(special: [.health]))
-        let holder = SamplePersonalDataHolder(name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
+        let holder = SamplePersonalDataHolder(
+            tenant: f.tenant, name: "games.participations", log: InMemoryRecordLog(), clock: f.clock)
         try await holder.add([
             .init(
                 recordID: "r1", participant: "p1", email: "ann@example.org", recordedAt: f.clock.now,

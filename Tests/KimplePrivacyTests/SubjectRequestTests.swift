@@ -139,9 +139,12 @@ struct SubjectRequestTests {
             try await f.record()
             let journal = try FileJournal.open(at: directory.appendingPathComponent("participations"))
             defer { journal.close() }
-            let participations = SamplePersonalDataHolder(name: "games.participations", log: journal, clock: f.clock)
-            let exports = SamplePersonalDataHolder(name: "games.exports", log: InMemoryRecordLog(), clock: f.clock)
-            let robots = SamplePersonalDataHolder(name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
+            let participations = SamplePersonalDataHolder(
+                tenant: f.tenant, name: "games.participations", log: journal, clock: f.clock)
+            let exports = SamplePersonalDataHolder(
+                tenant: f.tenant, name: "games.exports", log: InMemoryRecordLog(), clock: f.clock)
+            let robots = SamplePersonalDataHolder(
+                tenant: f.tenant, name: "games.robot_events", log: InMemoryRecordLog(), clock: f.clock)
             try await participations.add(sampleEntries(people: 50, perPerson: 3, start: f.clock.now))
             try await exports.add(sampleEntries(people: 10, start: f.clock.now))
             try await robots.add(
@@ -209,8 +212,8 @@ struct SubjectRequestTests {
     func refusedForOneHolder() async throws {
         let f = try await PrivacyFixture.make()
         try await f.record()
-        let a = SamplePersonalDataHolder(name: "a", log: InMemoryRecordLog(), clock: f.clock)
-        let b = SamplePersonalDataHolder(name: "b", log: InMemoryRecordLog(), clock: f.clock)
+        let a = SamplePersonalDataHolder(tenant: f.tenant, name: "a", log: InMemoryRecordLog(), clock: f.clock)
+        let b = SamplePersonalDataHolder(tenant: f.tenant, name: "b", log: InMemoryRecordLog(), clock: f.clock)
         try await a.add(sampleEntries(people: 2, start: f.clock.now))
         try await b.add(sampleEntries(people: 2, start: f.clock.now))
         try f.privacy.holders.register(a, instruction: "summer")
@@ -233,8 +236,8 @@ struct SubjectRequestTests {
     func rectification() async throws {
         let f = try await PrivacyFixture.make()
         try await f.record()
-        let a = SamplePersonalDataHolder(name: "a", log: InMemoryRecordLog(), clock: f.clock)
-        let b = SamplePersonalDataHolder(name: "b", log: InMemoryRecordLog(), clock: f.clock)
+        let a = SamplePersonalDataHolder(tenant: f.tenant, name: "a", log: InMemoryRecordLog(), clock: f.clock)
+        let b = SamplePersonalDataHolder(tenant: f.tenant, name: "b", log: InMemoryRecordLog(), clock: f.clock)
         try await a.add(sampleEntries(people: 3, perPerson: 2, start: f.clock.now))
         try await b.add(sampleEntries(people: 3, start: f.clock.now))
         try f.privacy.holders.register(a, instruction: "summer")

@@ -65,6 +65,10 @@ public struct ErasureOutcome: Sendable, Hashable, Codable {
 ///
 /// Every call acts only on the holder's own tenant (K-1).
 public protocol PersonalDataHolder: Sendable {
+    /// The tenant whose data the holder keeps; the privacy services refuse a holder of
+    /// another tenant.
+    var tenant: TenantID { get }
+
     /// Stable name used in proofs and certificates (`games.participations`).
     var holderName: String { get }
 
@@ -85,6 +89,17 @@ public protocol PersonalDataHolder: Sendable {
 
     /// The number of records held, for destruction certificates.
     func recordCount() async throws -> Int
+}
+
+/// A ``PersonalDataHolder`` that can also list every record it holds: what anonymous
+/// statistics and the return of data at the end of the contract need (P-9, P-10).
+///
+/// ``PersonalDataHolder`` alone only finds records by subject; a holder that conforms to
+/// this protocol too can be counted and returned. A holder that does not is still erased.
+public protocol PersonalDataEnumerating: PersonalDataHolder {
+    /// Calls `body` with every record held, in the holder's order, until `body` returns
+    /// `false`. Throws what `body` throws, or the store's errors.
+    nonisolated(nonsending) func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws
 }
 
 /// Told when a contract ends, so that what depends on the end date starts (the 45-day

@@ -7,17 +7,6 @@ import Synchronization
     import Foundation
 #endif
 
-/// A ``PersonalDataHolder`` that can also list every record it holds: what anonymous
-/// statistics and the return of data at the end of the contract need (P-9, P-10).
-///
-/// Core's ``PersonalDataHolder`` only finds records by subject; a holder that conforms to
-/// this protocol too can be counted and returned. A holder that does not is still erased.
-public protocol PersonalDataEnumerating: PersonalDataHolder {
-    /// Calls `body` with every record held, in the holder's order, until `body` returns
-    /// `false`. Throws what `body` throws, or the store's errors.
-    nonisolated(nonsending) func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws
-}
-
 /// A holder registered with the privacy services of its tenant, and the instruction whose
 /// retention governs it.
 public struct RegisteredHolder: Sendable {
@@ -51,6 +40,13 @@ public final class PersonalDataHolders: Sendable {
     /// The caller passes a holder of this registry's tenant: Core's holder protocol does not
     /// state its tenant, so it cannot be checked here.
     public func register(_ holder: any PersonalDataHolder, instruction: InstructionID) throws {
+        guard holder.tenant == tenant else {
+            throw KimpleError(
+                .privacyHolderTenantMismatch, "This holder keeps another tenant's data; register it with that tenant.",
+                context: [
+                    "holder": holder.holderName, "holderTenant": holder.tenant.rawValue, "tenant": tenant.rawValue,
+                ])
+        }
         try registrations.withLock { list in
             guard !list.contains(where: { $0.name == holder.holderName }) else {
                 throw KimpleError(

@@ -42,6 +42,8 @@ extension KimpleError.Code {
 extension KimpleError.Code {
     /// Two holders with the same name were registered for one tenant.
     public static let privacyHolderDuplicate: Self = "privacy.holder.duplicate"
+    /// A holder of another tenant was registered (K-1).
+    public static let privacyHolderTenantMismatch: Self = "privacy.holder.tenant_mismatch"
     /// The operation needs to enumerate a holder's records and the holder cannot.
     public static let privacyHolderNotEnumerable: Self = "privacy.holder.not_enumerable"
     /// An erasure left records behind in a holder.

@@ -87,8 +87,9 @@ package enum JournalFormat {
         to out: inout [UInt8], sequence: UInt64, payload: UnsafeRawBufferPointer, payloadCRC: UInt32, continues: Bool
     ) {
         let lengthField = UInt32(payload.count) | (continues ? batchContinues : 0)
+        // No reserveCapacity here: an exact reservation per frame would defeat the array's
+        // geometric growth and make building a segment quadratic. Callers reserve once.
         let start = out.count
-        out.reserveCapacity(start + frameHeaderSize + payload.count)
         for shift in stride(from: 0, to: 32, by: 8) {
             out.append(UInt8(truncatingIfNeeded: lengthField >> UInt32(shift)))
         }

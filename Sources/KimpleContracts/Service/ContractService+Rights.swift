@@ -1,0 +1,190 @@
+import Foundation
+import KimpleCore
+
+extension ContractService {
+    // MARK: - Liability (C-9)
+
+    /// Cassiop's liability cap under contract `id` for a last damaging event on `lastDamagingEvent` (§10):
+    /// the sums actually received in the twelve months before it, with the list of receipts.
+    /// Throws `contract.not_found`.
+    public func liabilityCap(_ id: ContractID, lastDamagingEvent: CivilDate) async throws -> LiabilityCap {
+        _ = try await loadContract(id)
+        let receipts = try await invoices(of: id).flatMap { invoice in
+            invoice.payments.map { Receipt(invoice: invoice.number, receivedOn: $0.receivedOn, amount: $0.amount) }
+        }
+        return try LiabilityCap.compute(receipts: receipts, lastDamagingEvent: lastDamagingEvent)
+    }
+
+    // MARK: - Creations (C-13)
+
+    /// Registers a graphic creation made for the client of contract `id`, paid by the one-off graphic
+    /// creation lines `paidBy` (of the contract's terms or of an accepted supplementary quote).
+    ///
+    /// Throws `contract.creation.invalid` when `paidBy` is empty, names a line the contract does not have,
+    /// a line that is not a graphic creation option, or a monthly line; `storage.conflict` when the id is
+    /// taken; `contract.not_found`.
+    @discardableResult
+    public func registerCreation(
+        _ id: ContractID, creation: CreationID = .random(), title: String, paidBy: [ServiceLineID],
+        by principal: Principal
+    ) async throws -> Creation {
+        let contract = try await loadContract(id).value
+        var lines = try contract.latestTerms().lines + contract.initialTerms.lines
+        for supplement in contract.supplements { lines += supplement.lines }
+        guard !paidBy.isEmpty else {
+            throw KimpleError(.contractCreationInvalid, "A creation is paid by at least one graphic creation line.")
+        }
+        for lineID in paidBy {
+            guard let line = lines.first(where: { $0.id == lineID }), line.kind == .graphicCreation, line.billing == .once
+            else {
+                throw KimpleError(
+                    .contractCreationInvalid,
+                    "A creation is paid by one-off graphic creation lines of its contract (§8.2).",
+                    context: ["line": lineID.rawValue, "contract": id.rawValue])
+            }
+        }
+        let value = Creation(id: creation, contractID: id, title: title, paidBy: paidBy, registeredAt: clock.now)
+        try await store.insert(Self.creationKey(creation), JSONCoding.encode(value))
+        try await log(principal, "contract.creation.registered", "creation:\(creation.rawValue)", "contract \(id.rawValue)", payload: value)
+        return value
+    }
+
+    /// Where the rights in creation `id` stand (§8.2, C-13): transferred to the client on the day the
+    /// invoices of its paying lines are fully paid. Throws `contract.creation.invalid` for an unknown creation.
+    public func creationRights(_ id: CreationID) async throws -> CreationRightsStatus {
+        guard let creation = try await load(Creation.self, Self.creationKey(id))?.value else {
+            throw KimpleError(.contractCreationInvalid, "No creation has this id.", context: ["creation": id.rawValue])
+        }
+        return CreationRightsStatus.evaluate(creation, invoices: try await invoices(of: creation.contractID))
+    }
+
+    // MARK: - Interoperability (C-14)
+
+    /// Records the client's request for the information needed for interoperability (§5 (iii)).
+    /// Throws `contract.not_found`, `contract.ended`, `contract.interoperability.invalid` for an empty scope.
+    @discardableResult
+    public func requestInteroperability(_ id: ContractID, scope: String, by principal: Principal) async throws
+        -> InteroperabilityRequest
+    {
+        guard !scope.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw KimpleError(.contractInteroperabilityInvalid, "Say what the client wants to interoperate with.")
+        }
+        let now = clock.now
+        try requireInForce(try await loadContract(id).value, at: now)
+        let request = InteroperabilityRequest(
+            id: .random(), contractID: id, scope: scope, requestedAt: now, quoteID: nil, quoteLine: nil,
+            deliveredAt: nil, manifestDigest: nil)
+        try await store.insert(Self.interoperabilityKey(request.id), JSONCoding.encode(request))
+        try await log(principal, "contract.interoperability.requested", "interop:\(request.id.rawValue)", "contract \(id.rawValue)", payload: request)
+        return request
+    }
+
+    /// The interoperability request `id`; throws `contract.interoperability.invalid` when unknown.
+    public func interoperabilityRequest(_ id: InteroperabilityRequestID) async throws -> InteroperabilityRequest {
+        try await loadInteroperability(id).value
+    }
+
+    /// Quotes request `id`: a supplementary quote with one interoperability information line at `price`
+    /// (before VAT), for the parties to sign (``signQuote(_:as:signatory:by:)``); its acceptance invoices it.
+    ///
+    /// Throws `contract.interoperability.invalid` when the request is unknown or already quoted,
+    /// `contract.quote.invalid` for a negative price, `contract.ended`.
+    @discardableResult
+    public func quoteInteroperability(
+        _ id: InteroperabilityRequestID, price: Money, label: String = "Informations d'interopérabilité (art. 5 (iii))",
+        validUntil: CivilDate? = nil, by principal: Principal
+    ) async throws -> Quote {
+        let stored = try await loadInteroperability(id)
+        var request = stored.value
+        guard request.quoteID == nil else {
+            throw KimpleError(
+                .contractInteroperabilityInvalid, "This request is already quoted.",
+                context: ["request": id.rawValue, "quote": request.quoteID?.rawValue ?? ""])
+        }
+        let now = clock.now
+        let contract = try await loadContract(request.contractID).value
+        try requireInForce(contract, at: now)
+        let terms = try contract.terms(on: configuration.calendar.civilDate(of: now))
+        let lineID = try ServiceLineID("interop-" + id.rawValue.prefix(100))
+        let content = QuoteContent(
+            purpose: .supplement(contract.id), provider: terms.provider, client: terms.client,
+            lines: [
+                ServiceLine(
+                    id: lineID, kind: .interoperabilityInformation, label: label, unitPrice: price, billing: .once)
+            ], territory: terms.territory, paymentTerms: terms.paymentTerms, vatRate: terms.vatRate,
+            referenceConsent: terms.referenceConsent, validUntil: validUntil)
+        try content.validate()
+        try checkNewLineIDs([lineID], in: contract)
+        let quote = Quote(id: .random(), content: content, createdAt: now)
+        request.quoteID = quote.id
+        request.quoteLine = lineID
+        try await store.commit([
+            .insert(key: Self.quoteKey(quote.id), value: try JSONCoding.encode(quote)),
+            .replace(
+                key: Self.interoperabilityKey(id), expectedVersion: stored.version, value: try JSONCoding.encode(request)),
+        ])
+        try await log(
+            principal, "contract.interoperability.quoted", "interop:\(id.rawValue)", "quote \(quote.id.rawValue), \(price)",
+            payload: quote)
+        return quote
+    }
+
+    /// The interoperability bundle of request `id` (§5 (iii), C-14), once the invoice of its quote line is
+    /// paid in full: `documents` (by default the documentation embedded in the SDK,
+    /// ``InteroperabilityDocumentation/embedded``; a host may pass its own files, such as a newer edition),
+    /// with `MANIFEST.json` and `SHA256SUMS`. The first delivery is recorded on the request; every delivery
+    /// goes to the evidence log with the manifest's digest.
+    ///
+    /// Throws `contract.interoperability.not_paid` while the quote is not accepted or its invoice not paid,
+    /// `contract.interoperability.invalid` for an unknown or unquoted request or bad document paths.
+    public func interoperabilityBundle(
+        _ id: InteroperabilityRequestID, documents: [InteroperabilityDocument] = InteroperabilityDocumentation.embedded,
+        by principal: Principal
+    ) async throws -> InteroperabilityBundle {
+        let now = clock.now
+        for _ in 0..<Self.maximumAttempts {
+            let stored = try await loadInteroperability(id)
+            var request = stored.value
+            guard let lineID = request.quoteLine else {
+                throw KimpleError(
+                    .contractInteroperabilityInvalid, "The request is not quoted yet.", context: ["request": id.rawValue])
+            }
+            let invoice = try await invoices(of: request.contractID).first { $0.lines.contains { $0.sourceLine == lineID } }
+            guard let invoice, invoice.isPaid else {
+                throw KimpleError(
+                    .contractInteroperabilityNotPaid,
+                    "The interoperability information is delivered once its cost is paid (§5 (iii)).",
+                    context: [
+                        "request": id.rawValue, "invoice": invoice?.number.text ?? "",
+                        "balance": invoice?.balance.description ?? "",
+                    ])
+            }
+            let bundle = try InteroperabilityBundle.make(
+                documents: documents, tenant: tenant, contract: request.contractID, request: id, generatedAt: now)
+            let digest = bundle.file("MANIFEST.json")?.sha256
+            if request.deliveredAt == nil {
+                request.deliveredAt = now
+                request.manifestDigest = digest
+                do {
+                    try await store.replace(
+                        Self.interoperabilityKey(id), expectedVersion: stored.version, with: JSONCoding.encode(request))
+                } catch let error as KimpleError where error.code == .storageConflict {
+                    continue
+                }
+            }
+            try await log(
+                principal, "contract.interoperability.delivered", "interop:\(id.rawValue)",
+                "\(bundle.manifest.files.count) documents; manifest \(digest?.hex ?? "")")
+            return bundle
+        }
+        throw KimpleError(.contractConflict, "The request kept changing; try again.", context: ["request": id.rawValue])
+    }
+
+    func loadInteroperability(_ id: InteroperabilityRequestID) async throws -> Stored<InteroperabilityRequest> {
+        guard let stored = try await load(InteroperabilityRequest.self, Self.interoperabilityKey(id)) else {
+            throw KimpleError(
+                .contractInteroperabilityInvalid, "No interoperability request has this id.", context: ["request": id.rawValue])
+        }
+        return stored
+    }
+}

@@ -11,14 +11,16 @@ struct ScheduleTests {
     @Test func thirtyFirstOfJanuaryStart() throws {
         let schedule = try ContractSchedule(start: try day("2026-01-31"), periodMonths: 12)
         let months = schedule.billingMonths(inPeriod: 0)
-        #expect(months.map(\.first.description) == [
-            "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30",
-            "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31", "2026-11-30", "2026-12-31",
-        ])
-        #expect(months.map(\.last.description) == [
-            "2026-02-27", "2026-03-30", "2026-04-29", "2026-05-30", "2026-06-29", "2026-07-30",
-            "2026-08-30", "2026-09-29", "2026-10-30", "2026-11-29", "2026-12-30", "2027-01-30",
-        ])
+        #expect(
+            months.map(\.first.description) == [
+                "2026-01-31", "2026-02-28", "2026-03-31", "2026-04-30", "2026-05-31", "2026-06-30",
+                "2026-07-31", "2026-08-31", "2026-09-30", "2026-10-31", "2026-11-30", "2026-12-31",
+            ])
+        #expect(
+            months.map(\.last.description) == [
+                "2026-02-27", "2026-03-30", "2026-04-29", "2026-05-30", "2026-06-29", "2026-07-30",
+                "2026-08-30", "2026-09-29", "2026-10-30", "2026-11-29", "2026-12-30", "2027-01-30",
+            ])
         // Contiguous, covering the 365 days of the period exactly.
         for (a, b) in zip(months, months.dropFirst()) { #expect(a.last.adding(days: 1) == b.first) }
         let period = schedule.period(0)
@@ -71,7 +73,8 @@ struct ScheduleTests {
                 id: "c", kind: .other, label: "Livre", unitPrice: try eur("10.00"), billing: .monthly,
                 vatRate: try Percent("5.5")),
         ]
-        let content = try Fixture.content(start: "2026-01-01", lines: lines, discount: Discount(rate: try Percent("10")))
+        let content = try Fixture.content(
+            start: "2026-01-01", lines: lines, discount: Discount(rate: try Percent("10")))
         let terms = ContractTerms(quote: content)
         let month = try ContractSchedule(start: try day("2026-01-01"), periodMonths: 12).billingMonth(0)
         let invoiceLines = try InvoicePricing.lines(for: month, terms: terms)

@@ -23,7 +23,8 @@ func noon(_ text: String) throws -> Date {
 
 enum Parties {
     static func provider() throws -> Party {
-        try Party(legalName: "Cassiop SAS", registrationNumber: "527871842", address: "75bis bd d'Armentières, 59100 Roubaix")
+        try Party(
+            legalName: "Cassiop SAS", registrationNumber: "527871842", address: "75bis bd d'Armentières, 59100 Roubaix")
     }
 
     static func client() throws -> Party {
@@ -97,7 +98,8 @@ struct Fixture {
         consent: ReferenceConsent = .asInTheContract
     ) throws -> QuoteContent {
         QuoteContent(
-            purpose: .newContract(ContractPlan(start: try day(start), months: months)), provider: try Parties.provider(),
+            purpose: .newContract(ContractPlan(start: try day(start), months: months)),
+            provider: try Parties.provider(),
             client: try Parties.client(), lines: try lines ?? [licence()], discount: discount,
             territory: try LicenceTerritory(countries: ["FR", "BE"]), paymentTerms: PaymentTerms(daysToPay: daysToPay),
             referenceConsent: consent)

@@ -39,13 +39,16 @@ public struct ContractTerms: Hashable, Sendable, Codable {
 
     /// The terms after `change`. Throws `code` when the change names an unknown line, adds a line
     /// whose id exists, or sets an invalid value.
-    public func applying(_ change: TermsChange, as code: KimpleError.Code = .contractAmendmentInvalid) throws
+    public func applying(
+        _ change: TermsChange, as code: KimpleError.Code = .contractAmendmentInvalid
+    ) throws
         -> ContractTerms
     {
         var terms = self
         func index(of id: ServiceLineID) throws -> Int {
             guard let index = terms.lines.firstIndex(where: { $0.id == id }) else {
-                throw KimpleError(code, "The contract has no service line with this id.", context: ["line": id.rawValue])
+                throw KimpleError(
+                    code, "The contract has no service line with this id.", context: ["line": id.rawValue])
             }
             return index
         }
@@ -53,7 +56,8 @@ public struct ContractTerms: Hashable, Sendable, Codable {
         case .addLine(let line):
             try line.validate(as: code)
             guard terms.line(line.id) == nil else {
-                throw KimpleError(code, "The contract already has a line with this id.", context: ["line": line.id.rawValue])
+                throw KimpleError(
+                    code, "The contract already has a line with this id.", context: ["line": line.id.rawValue])
             }
             terms.lines.append(line)
         case .removeLine(let id):

@@ -103,7 +103,9 @@ public struct InteroperabilityBundle: Hashable, Sendable {
                     context: ["path": String(document.path.prefix(128))])
             }
         }
-        let files = documents.sorted { $0.path < $1.path }.map { BundleFile(path: $0.path, contents: Data($0.text.utf8)) }
+        let files = documents.sorted { $0.path < $1.path }.map {
+            BundleFile(path: $0.path, contents: Data($0.text.utf8))
+        }
         let manifest = InteroperabilityManifest(
             format: format, tenant: tenant, contract: contract, request: request,
             generatedAt: ISO8601.string(generatedAt),
@@ -111,7 +113,8 @@ public struct InteroperabilityBundle: Hashable, Sendable {
         let manifestFile = BundleFile(path: "MANIFEST.json", contents: try JSONCoding.encode(manifest))
         let sums = (files + [manifestFile]).map { "\($0.sha256.hex)  \($0.path)\n" }.joined()
         return InteroperabilityBundle(
-            manifest: manifest, files: files + [manifestFile, BundleFile(path: "SHA256SUMS", contents: Data(sums.utf8))])
+            manifest: manifest,
+            files: files + [manifestFile, BundleFile(path: "SHA256SUMS", contents: Data(sums.utf8))])
     }
 
     /// The file at `path`, if the bundle has it.

@@ -8,23 +8,23 @@ extension InteroperabilityDocumentation {
         InteroperabilityDocument(
             path: "Interoperability.md",
             text: #"""
-# Interoperability specification
+                # Interoperability specification
 
-What a partner needs to read the SDK's data without Swift (§5 (iii) of the contract):
-the on-disk formats of the file stores, the evidence log, the export formats. All
-integers are little-endian unless stated otherwise; all text is UTF-8.
+                What a partner needs to read the SDK's data without Swift (§5 (iii) of the contract):
+                the on-disk formats of the file stores, the evidence log, the export formats. All
+                integers are little-endian unless stated otherwise; all text is UTF-8.
 
-## File journal
+                ## File journal
 
-## Document stores
+                ## Document stores
 
-## Evidence log
+                ## Evidence log
 
-## File outbox
+                ## File outbox
 
-## Exports
+                ## Exports
 
-"""#
+                """#
         )
     ]
 }

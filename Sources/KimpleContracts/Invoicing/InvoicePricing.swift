@@ -29,7 +29,9 @@ public enum InvoicePricing {
     }
 
     /// One line: gross = quantity × unit price; discount rounded once; net = gross − discount.
-    public static func invoiceLine(_ line: ServiceLine, terms: ContractTerms, discount: Discount?) throws
+    public static func invoiceLine(
+        _ line: ServiceLine, terms: ContractTerms, discount: Discount?
+    ) throws
         -> InvoiceLine
     {
         let gross = try line.unitPrice.multiplied(by: line.quantity)

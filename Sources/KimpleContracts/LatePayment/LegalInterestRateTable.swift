@@ -96,7 +96,9 @@ public struct LegalInterestRateTable: Hashable, Sendable, Codable {
                 throw KimpleError(
                     .contractInterestRateConflict,
                     "The table already has another rate for this half-year; published rates do not change.",
-                    context: ["halfYear": halfYear.description, "existing": existing.description, "new": rate.description])
+                    context: [
+                        "halfYear": halfYear.description, "existing": existing.description, "new": rate.description,
+                    ])
             }
             return self
         }

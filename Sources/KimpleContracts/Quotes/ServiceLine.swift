@@ -191,4 +191,18 @@ public struct ReferenceConsent: Hashable, Sendable, Codable {
 
     /// Whether the client consented to `scope`.
     public func allows(_ scope: Scope) -> Bool { scopes.contains(scope) }
+
+    private enum CodingKeys: String, CodingKey { case scopes }
+
+    /// Decodes `{"scopes":["caseStudy",...]}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.scopes = Set(try container.decode([Scope].self, forKey: .scopes))
+    }
+
+    /// Encodes the scopes sorted, so that the JSON (and the digest a signature binds to) is canonical.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(scopes.map(\.rawValue).sorted(), forKey: .scopes)
+    }
 }

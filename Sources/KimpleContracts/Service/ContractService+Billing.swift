@@ -68,7 +68,8 @@ extension ContractService {
                 if contract.end == nil, let decision = contract.nonRenewal, today > decision.lastDay {
                     let settlement = TerminationSettlement.settle(
                         ground: .nonRenewal(by: decision.from), lastDay: decision.lastDay,
-                        effectiveEnd: self.configuration.calendar.endOfDay(decision.lastDay), schedule: contract.schedule,
+                        effectiveEnd: self.configuration.calendar.endOfDay(decision.lastDay),
+                        schedule: contract.schedule,
                         invoicedMonths: contract.invoicedMonths)
                     contract.end = ContractEnd(settlement: settlement, recordedAt: now, published: false)
                     contract.suspension = nil
@@ -94,7 +95,8 @@ extension ContractService {
                     contract.renewals.append(pricing)
                     contract.startedPeriods += 1
                     contract.record(
-                        "contract.renewed", "period \(next.index): \(next.first) to \(next.last)", by: principal, at: now)
+                        "contract.renewed", "period \(next.index): \(next.first) to \(next.last)", by: principal,
+                        at: now)
                     renewals.append(pricing)
                 }
                 let lastMonth = contract.end?.settlement.lastBilledMonth ?? Int.max
@@ -192,7 +194,8 @@ extension ContractService {
     ) async throws -> Invoice {
         guard amount.currency == .eur, amount.cents > 0 else {
             throw KimpleError(
-                .contractPaymentInvalid, "A payment is a positive amount in euros.", context: ["amount": amount.description])
+                .contractPaymentInvalid, "A payment is a positive amount in euros.",
+                context: ["amount": amount.description])
         }
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
@@ -215,7 +218,8 @@ extension ContractService {
                 }
             case .lateCharges:
                 let statement = try LateChargesStatement.compute(
-                    invoice: invoice, asOf: receivedOn, rates: interestRates, indemnity: configuration.recoveryIndemnity)
+                    invoice: invoice, asOf: receivedOn, rates: interestRates, indemnity: configuration.recoveryIndemnity
+                )
                 guard amount <= statement.lateChargesBalance else {
                     throw KimpleError(
                         .contractPaymentExceedsBalance,
@@ -225,7 +229,8 @@ extension ContractService {
             }
             invoice.payments.append(
                 Payment(
-                    amount: amount, receivedOn: receivedOn, imputation: imputation, method: method, reference: reference,
+                    amount: amount, receivedOn: receivedOn, imputation: imputation, method: method,
+                    reference: reference,
                     recordedAt: now))
             do {
                 try await store.replace(
@@ -246,7 +251,9 @@ extension ContractService {
     /// The late charges of invoice `number` on `asOf` (today by default): balance, late interest with its
     /// breakdown, recovery indemnity (C-4). Throws `contract.invoice.not_found`,
     /// `contract.interest.rate_unknown`.
-    public func lateChargesStatement(_ number: InvoiceNumber, asOf: CivilDate? = nil) async throws
+    public func lateChargesStatement(
+        _ number: InvoiceNumber, asOf: CivilDate? = nil
+    ) async throws
         -> LateChargesStatement
     {
         try LateChargesStatement.compute(
@@ -294,7 +301,8 @@ extension ContractService {
             let overdue = try await self.storedInvoices(of: id).filter { $0.value.isOverdue(on: today) }
             guard !overdue.isEmpty else {
                 throw KimpleError(
-                    .contractSuspensionNotAllowed, "Services can be suspended only while an invoice is overdue (§4 (ii)).",
+                    .contractSuspensionNotAllowed,
+                    "Services can be suspended only while an invoice is overdue (§4 (ii)).",
                     context: ["contract": id.rawValue])
             }
             // The overdue invoices are rewritten unchanged: the commit fails if a payment lands meanwhile.
@@ -317,7 +325,8 @@ extension ContractService {
         let change = try await changeContract(id) { contract, _ in
             guard contract.suspension != nil else {
                 throw KimpleError(
-                    .contractNotSuspended, "The contract's services are not suspended.", context: ["contract": id.rawValue])
+                    .contractNotSuspended, "The contract's services are not suspended.",
+                    context: ["contract": id.rawValue])
             }
             contract.suspension = nil
             contract.record("contract.suspension.lifted", reason, by: principal, at: now)
@@ -336,7 +345,8 @@ extension ContractService {
             guard account.isSettled else { return false }
             contract.suspension = nil
             contract.record(
-                "contract.suspension.lifted", "everything paid, interest and indemnities included", by: principal, at: now)
+                "contract.suspension.lifted", "everything paid, interest and indemnities included", by: principal,
+                at: now)
             return true
         }
         if change.result {
@@ -351,7 +361,9 @@ extension ContractService {
     ///
     /// Throws `contract.acceleration.not_allowed` when no invoice is overdue, `contract.ended`.
     @discardableResult
-    public func accelerate(_ id: ContractID, by principal: Principal) async throws -> (
+    public func accelerate(
+        _ id: ContractID, by principal: Principal
+    ) async throws -> (
         contract: Contract, invoices: [Invoice]
     ) {
         let now = clock.now
@@ -378,9 +390,12 @@ extension ContractService {
             let period = contract.schedule.period(containing: today)
             var lastMonth = (period.index + 1) * contract.schedule.periodMonths - 1
             if let end = contract.end { lastMonth = min(lastMonth, end.settlement.lastBilledMonth) }
-            while contract.invoicedMonths <= lastMonth, contract.schedule.billingMonth(contract.invoicedMonths).periodIndex < contract.startedPeriods {
+            while contract.invoicedMonths <= lastMonth,
+                contract.schedule.billingMonth(contract.invoicedMonths).periodIndex < contract.startedPeriods
+            {
                 let month = contract.schedule.billingMonth(contract.invoicedMonths)
-                effects.newInvoices.append(try self.monthlyDraft(contract, month: month, issuedOn: today, dueDate: today))
+                effects.newInvoices.append(
+                    try self.monthlyDraft(contract, month: month, issuedOn: today, dueDate: today))
                 contract.invoicedMonths += 1
             }
             contract.acceleratedOn = today

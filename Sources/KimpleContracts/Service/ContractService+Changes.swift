@@ -84,9 +84,11 @@ extension ContractService {
             }
             amendment.signatures.append(
                 PartySignature(
-                    party: party, signatory: signatory, signedAt: now, documentDigest: try amendment.digest(contract: id)))
+                    party: party, signatory: signatory, signedAt: now,
+                    documentDigest: try amendment.digest(contract: id)))
             if amendment.signatures.count == PartyRole.allCases.count {
-                try self.checkEffectiveDate(amendment.effectiveFrom, contract, today: today, code: .contractAmendmentInvalid)
+                try self.checkEffectiveDate(
+                    amendment.effectiveFrom, contract, today: today, code: .contractAmendmentInvalid)
                 amendment.signedAt = now
                 contract = try contract.adding(
                     TermsRevision(
@@ -197,7 +199,8 @@ extension ContractService {
             let list = try (stored?.value ?? PriceList()).adding(entry)
             do {
                 if let stored {
-                    try await store.replace(Self.priceListKey, expectedVersion: stored.version, with: JSONCoding.encode(list))
+                    try await store.replace(
+                        Self.priceListKey, expectedVersion: stored.version, with: JSONCoding.encode(list))
                 } else {
                     try await store.insert(Self.priceListKey, JSONCoding.encode(list))
                 }
@@ -225,7 +228,9 @@ extension ContractService {
     /// when the notice is not a price change from the provider, has dates out of order or no date of
     /// presentation, `contract.price.invalid` for a negative price, `contract.ended`.
     @discardableResult
-    public func notifyPriceChange(_ id: ContractID, _ notification: PriceChangeNotification, by principal: Principal)
+    public func notifyPriceChange(
+        _ id: ContractID, _ notification: PriceChangeNotification, by principal: Principal
+    )
         async throws -> Contract
     {
         try notification.notice.validate()

@@ -19,7 +19,9 @@ extension ContractService {
     /// `contract.not_found` / `contract.ended` for a supplement to an unknown or ended contract,
     /// `storage.conflict` when the id is taken.
     @discardableResult
-    public func createQuote(_ content: QuoteContent, id: QuoteID = .random(), by principal: Principal) async throws
+    public func createQuote(
+        _ content: QuoteContent, id: QuoteID = .random(), by principal: Principal
+    ) async throws
         -> Quote
     {
         try content.validate()
@@ -31,7 +33,8 @@ extension ContractService {
         }
         let quote = Quote(id: id, content: content, createdAt: now)
         try await store.insert(Self.quoteKey(id), JSONCoding.encode(quote))
-        try await log(principal, "contract.quote.created", "quote:\(id.rawValue)", "\(content.lines.count) lines", payload: quote)
+        try await log(
+            principal, "contract.quote.created", "quote:\(id.rawValue)", "\(content.lines.count) lines", payload: quote)
         return quote
     }
 
@@ -53,7 +56,9 @@ extension ContractService {
     /// the quote is accepted; `contract.quote.expired` after its validity date, or, for a new contract,
     /// after the last day of the period it defines; `contract.ended` for a supplement to an ended contract;
     /// `contract.quote.invalid` when a supplement's line ids were taken meanwhile.
-    public func signQuote(_ id: QuoteID, as party: PartyRole, signatory: Signatory, by principal: Principal)
+    public func signQuote(
+        _ id: QuoteID, as party: PartyRole, signatory: Signatory, by principal: Principal
+    )
         async throws -> QuoteSigning
     {
         let newContractID = ContractID.random()
@@ -80,7 +85,8 @@ extension ContractService {
             do {
                 switch (accepted, quote.content.purpose) {
                 case (false, _):
-                    try await store.replace(Self.quoteKey(id), expectedVersion: stored.version, with: JSONCoding.encode(quote))
+                    try await store.replace(
+                        Self.quoteKey(id), expectedVersion: stored.version, with: JSONCoding.encode(quote))
                     try await logSignature(quote, party, signatory, principal)
                     return QuoteSigning(quote: quote, contract: nil, invoices: [])
                 case (true, .newContract(let plan)):
@@ -96,10 +102,13 @@ extension ContractService {
                         id: newContractID, quoteID: id, inForceSince: now, schedule: schedule,
                         terms: ContractTerms(quote: quote.content))
                     contract.record(
-                        "contract.created", "quote \(id.rawValue) accepted; first period \(plan.start) + \(plan.months) months",
+                        "contract.created",
+                        "quote \(id.rawValue) accepted; first period \(plan.start) + \(plan.months) months",
                         by: principal, at: now)
                     try await store.commit([
-                        .replace(key: Self.quoteKey(id), expectedVersion: stored.version, value: try JSONCoding.encode(quote)),
+                        .replace(
+                            key: Self.quoteKey(id), expectedVersion: stored.version, value: try JSONCoding.encode(quote)
+                        ),
                         .insert(key: Self.contractKey(newContractID), value: try JSONCoding.encode(contract)),
                     ])
                     try await logSignature(quote, party, signatory, principal)
@@ -112,8 +121,11 @@ extension ContractService {
                     let accepted = quote
                     let change = try await changeContract(contractID) { contract, effects in
                         // The quote must still be the one read: a concurrent signature restarts from the top.
-                        guard let current = try await self.store.get(Self.quoteKey(id)), current.version == stored.version
-                        else { throw KimpleError(.storageConflict, "The quote changed.", context: ["quote": id.rawValue]) }
+                        guard let current = try await self.store.get(Self.quoteKey(id)),
+                            current.version == stored.version
+                        else {
+                            throw KimpleError(.storageConflict, "The quote changed.", context: ["quote": id.rawValue])
+                        }
                         try self.requireInForce(contract, at: now)
                         try self.checkNewLineIDs(accepted.content.lines.map(\.id), in: contract)
                         let terms = try contract.terms(on: today)
@@ -183,7 +195,9 @@ extension ContractService {
         }
     }
 
-    private func logSignature(_ quote: Quote, _ party: PartyRole, _ signatory: Signatory, _ principal: Principal)
+    private func logSignature(
+        _ quote: Quote, _ party: PartyRole, _ signatory: Signatory, _ principal: Principal
+    )
         async throws
     {
         try await log(

@@ -35,7 +35,8 @@ extension ContractService {
             throw KimpleError(.contractCreationInvalid, "A creation is paid by at least one graphic creation line.")
         }
         for lineID in paidBy {
-            guard let line = lines.first(where: { $0.id == lineID }), line.kind == .graphicCreation, line.billing == .once
+            guard let line = lines.first(where: { $0.id == lineID }), line.kind == .graphicCreation,
+                line.billing == .once
             else {
                 throw KimpleError(
                     .contractCreationInvalid,
@@ -45,7 +46,9 @@ extension ContractService {
         }
         let value = Creation(id: creation, contractID: id, title: title, paidBy: paidBy, registeredAt: clock.now)
         try await store.insert(Self.creationKey(creation), JSONCoding.encode(value))
-        try await log(principal, "contract.creation.registered", "creation:\(creation.rawValue)", "contract \(id.rawValue)", payload: value)
+        try await log(
+            principal, "contract.creation.registered", "creation:\(creation.rawValue)", "contract \(id.rawValue)",
+            payload: value)
         return value
     }
 
@@ -63,7 +66,9 @@ extension ContractService {
     /// Records the client's request for the information needed for interoperability (§5 (iii)).
     /// Throws `contract.not_found`, `contract.ended`, `contract.interoperability.invalid` for an empty scope.
     @discardableResult
-    public func requestInteroperability(_ id: ContractID, scope: String, by principal: Principal) async throws
+    public func requestInteroperability(
+        _ id: ContractID, scope: String, by principal: Principal
+    ) async throws
         -> InteroperabilityRequest
     {
         guard !scope.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -75,7 +80,9 @@ extension ContractService {
             id: .random(), contractID: id, scope: scope, requestedAt: now, quoteID: nil, quoteLine: nil,
             deliveredAt: nil, manifestDigest: nil)
         try await store.insert(Self.interoperabilityKey(request.id), JSONCoding.encode(request))
-        try await log(principal, "contract.interoperability.requested", "interop:\(request.id.rawValue)", "contract \(id.rawValue)", payload: request)
+        try await log(
+            principal, "contract.interoperability.requested", "interop:\(request.id.rawValue)",
+            "contract \(id.rawValue)", payload: request)
         return request
     }
 
@@ -121,10 +128,12 @@ extension ContractService {
         try await store.commit([
             .insert(key: Self.quoteKey(quote.id), value: try JSONCoding.encode(quote)),
             .replace(
-                key: Self.interoperabilityKey(id), expectedVersion: stored.version, value: try JSONCoding.encode(request)),
+                key: Self.interoperabilityKey(id), expectedVersion: stored.version,
+                value: try JSONCoding.encode(request)),
         ])
         try await log(
-            principal, "contract.interoperability.quoted", "interop:\(id.rawValue)", "quote \(quote.id.rawValue), \(price)",
+            principal, "contract.interoperability.quoted", "interop:\(id.rawValue)",
+            "quote \(quote.id.rawValue), \(price)",
             payload: quote)
         return quote
     }
@@ -147,9 +156,12 @@ extension ContractService {
             var request = stored.value
             guard let lineID = request.quoteLine else {
                 throw KimpleError(
-                    .contractInteroperabilityInvalid, "The request is not quoted yet.", context: ["request": id.rawValue])
+                    .contractInteroperabilityInvalid, "The request is not quoted yet.",
+                    context: ["request": id.rawValue])
             }
-            let invoice = try await invoices(of: request.contractID).first { $0.lines.contains { $0.sourceLine == lineID } }
+            let invoice = try await invoices(of: request.contractID).first {
+                $0.lines.contains { $0.sourceLine == lineID }
+            }
             guard let invoice, invoice.isPaid else {
                 throw KimpleError(
                     .contractInteroperabilityNotPaid,
@@ -183,7 +195,8 @@ extension ContractService {
     func loadInteroperability(_ id: InteroperabilityRequestID) async throws -> Stored<InteroperabilityRequest> {
         guard let stored = try await load(InteroperabilityRequest.self, Self.interoperabilityKey(id)) else {
             throw KimpleError(
-                .contractInteroperabilityInvalid, "No interoperability request has this id.", context: ["request": id.rawValue])
+                .contractInteroperabilityInvalid, "No interoperability request has this id.",
+                context: ["request": id.rawValue])
         }
         return stored
     }

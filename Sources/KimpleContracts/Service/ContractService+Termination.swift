@@ -13,9 +13,12 @@ extension ContractService {
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
             contract.notices.append(notice)
-            contract.record("contract.notice.recorded", "\(notice.kind.rawValue) by \(notice.channel.rawValue)", by: principal, at: now)
+            contract.record(
+                "contract.notice.recorded", "\(notice.kind.rawValue) by \(notice.channel.rawValue)", by: principal,
+                at: now)
         }
-        try await log(principal, "contract.notice.recorded", "contract:\(id.rawValue)", notice.kind.rawValue, payload: notice)
+        try await log(
+            principal, "contract.notice.recorded", "contract:\(id.rawValue)", notice.kind.rawValue, payload: notice)
         return change.contract
     }
 
@@ -30,7 +33,9 @@ extension ContractService {
     /// is not a non-renewal or has no date of presentation; `contract.non_renewal.already_given`;
     /// `contract.ended`.
     @discardableResult
-    public func giveNonRenewal(_ id: ContractID, notice: Notice, by principal: Principal) async throws
+    public func giveNonRenewal(
+        _ id: ContractID, notice: Notice, by principal: Principal
+    ) async throws
         -> NonRenewalDecision
     {
         let now = clock.now
@@ -39,7 +44,8 @@ extension ContractService {
             let decision = try NonRenewalRule.evaluate(notice, schedule: contract.schedule)
             if let existing = contract.nonRenewal {
                 throw KimpleError(
-                    .contractNonRenewalAlreadyGiven, "A non-renewal was already given; the contract ends on \(existing.lastDay).",
+                    .contractNonRenewalAlreadyGiven,
+                    "A non-renewal was already given; the contract ends on \(existing.lastDay).",
                     context: ["contract": id.rawValue, "lastDay": existing.lastDay.description])
             }
             contract.notices.append(notice)
@@ -65,7 +71,9 @@ extension ContractService {
     /// Throws `contract.notice.channel_not_allowed` unless it is a registered letter,
     /// `contract.notice.invalid`, `contract.ended`.
     @discardableResult
-    public func notifyBreach(_ id: ContractID, notice: Notice, description: String, by principal: Principal)
+    public func notifyBreach(
+        _ id: ContractID, notice: Notice, description: String, by principal: Principal
+    )
         async throws -> BreachCase
     {
         let now = clock.now
@@ -83,7 +91,8 @@ extension ContractService {
             return breach
         }
         try await log(
-            principal, "contract.breach.notified", "contract:\(id.rawValue)", "cure until \(change.result.cureDeadline)",
+            principal, "contract.breach.notified", "contract:\(id.rawValue)",
+            "cure until \(change.result.cureDeadline)",
             payload: change.result)
         return change.result
     }
@@ -91,14 +100,17 @@ extension ContractService {
     /// Records that the breach `breach` was remedied on `curedOn`. Throws `contract.breach.not_found`,
     /// `contract.notice.invalid` when `curedOn` is before the notice's presentation or after today.
     @discardableResult
-    public func recordCure(_ id: ContractID, breach: BreachID, curedOn: CivilDate, by principal: Principal)
+    public func recordCure(
+        _ id: ContractID, breach: BreachID, curedOn: CivilDate, by principal: Principal
+    )
         async throws -> BreachCase
     {
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
         let change = try await changeContract(id) { contract, _ -> BreachCase in
             guard let index = contract.breaches.firstIndex(where: { $0.id == breach }) else {
-                throw KimpleError(.contractBreachNotFound, "No breach case has this id.", context: ["breach": breach.rawValue])
+                throw KimpleError(
+                    .contractBreachNotFound, "No breach case has this id.", context: ["breach": breach.rawValue])
             }
             guard curedOn >= contract.breaches[index].notice.sentOn, curedOn <= today else {
                 throw KimpleError(
@@ -112,7 +124,8 @@ extension ContractService {
                 by: principal, at: now)
             return contract.breaches[index]
         }
-        try await log(principal, "contract.breach.cured", "contract:\(id.rawValue)", "on \(curedOn)", payload: change.result)
+        try await log(
+            principal, "contract.breach.cured", "contract:\(id.rawValue)", "on \(curedOn)", payload: change.result)
         return change.result
     }
 
@@ -126,12 +139,15 @@ extension ContractService {
     /// from the notifying party or is presented after today; `contract.notice.channel_not_allowed` for an
     /// e-mail or phone call; `contract.ended`.
     @discardableResult
-    public func terminateForBreach(_ id: ContractID, breach: BreachID, notice: Notice, by principal: Principal)
+    public func terminateForBreach(
+        _ id: ContractID, breach: BreachID, notice: Notice, by principal: Principal
+    )
         async throws -> TerminationSettlement
     {
         try await terminate(id, notice: notice, by: principal) { contract, today in
             guard let index = contract.breaches.firstIndex(where: { $0.id == breach }) else {
-                throw KimpleError(.contractBreachNotFound, "No breach case has this id.", context: ["breach": breach.rawValue])
+                throw KimpleError(
+                    .contractBreachNotFound, "No breach case has this id.", context: ["breach": breach.rawValue])
             }
             let breachCase = contract.breaches[index]
             try breachCase.checkTermination(on: today)
@@ -150,7 +166,9 @@ extension ContractService {
     /// Records a case of force majeure (§14.3): while it lasts, obligations are suspended except payment —
     /// invoices stay due and late interest runs. Throws `contract.ended`.
     @discardableResult
-    public func declareForceMajeure(_ id: ContractID, _ event: ForceMajeureEvent, by principal: Principal) async throws
+    public func declareForceMajeure(
+        _ id: ContractID, _ event: ForceMajeureEvent, by principal: Principal
+    ) async throws
         -> Contract
     {
         let now = clock.now
@@ -171,7 +189,9 @@ extension ContractService {
     /// Records the last day of force majeure `event`. Throws `contract.force_majeure.invalid` for an unknown
     /// event or a day before its start.
     @discardableResult
-    public func endForceMajeure(_ id: ContractID, event: ForceMajeureID, endedOn: CivilDate, by principal: Principal)
+    public func endForceMajeure(
+        _ id: ContractID, event: ForceMajeureID, endedOn: CivilDate, by principal: Principal
+    )
         async throws -> Contract
     {
         let now = clock.now
@@ -204,7 +224,8 @@ extension ContractService {
         try await terminate(id, notice: notice, by: principal) { contract, today in
             guard let event = contract.forceMajeure.first(where: { $0.id == event }) else {
                 throw KimpleError(
-                    .contractForceMajeureInvalid, "No force majeure has this id.", context: ["forceMajeure": event.rawValue])
+                    .contractForceMajeureInvalid, "No force majeure has this id.",
+                    context: ["forceMajeure": event.rawValue])
             }
             try event.checkTermination(on: today)
             return .forceMajeure(requestedBy: notice.from)

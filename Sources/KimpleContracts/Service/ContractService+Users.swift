@@ -10,7 +10,9 @@ extension ContractService {
     /// Throws `contract.user.password_rejected` for a password outside the policy, `contract.user.exists`
     /// when the id is taken.
     @discardableResult
-    public func createUser(_ id: UserID, displayName: String, password: String, by principal: Principal) async throws
+    public func createUser(
+        _ id: UserID, displayName: String, password: String, by principal: Principal
+    ) async throws
         -> AuthorizedUser
     {
         let policy = configuration.loginPolicy
@@ -22,9 +24,11 @@ extension ContractService {
         do {
             try await store.insert(Self.userKey(id), JSONCoding.encode(user))
         } catch let error as KimpleError where error.code == .storageConflict {
-            throw KimpleError(.contractUserExists, "A login with this id exists already.", context: ["user": id.rawValue])
+            throw KimpleError(
+                .contractUserExists, "A login with this id exists already.", context: ["user": id.rawValue])
         }
-        try await log(principal, "contract.user.created", "user:\(id.rawValue)", "attributed to client \(tenant.rawValue)")
+        try await log(
+            principal, "contract.user.created", "user:\(id.rawValue)", "attributed to client \(tenant.rawValue)")
         return user
     }
 
@@ -53,7 +57,8 @@ extension ContractService {
         let policy = configuration.loginPolicy
         let failed = KimpleError(
             .contractUserAuthenticationFailed, "The login or the password is wrong.", context: ["user": id.rawValue])
-        guard password.utf8.count <= policy.maximumPasswordBytes, let stored = try await load(AuthorizedUser.self, Self.userKey(id))
+        guard password.utf8.count <= policy.maximumPasswordBytes,
+            let stored = try await load(AuthorizedUser.self, Self.userKey(id))
         else {
             _ = try? PasswordHash.make(password: password, salt: Self.decoySalt, iterations: policy.iterations)
             throw failed
@@ -82,7 +87,8 @@ extension ContractService {
                 }
             }
             do {
-                try await store.replace(Self.userKey(id), expectedVersion: current.version, with: JSONCoding.encode(user))
+                try await store.replace(
+                    Self.userKey(id), expectedVersion: current.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
                 continue
             }
@@ -133,7 +139,8 @@ extension ContractService {
             try checkCanAct(user, at: now)
             user.passwordHash = hash
             do {
-                try await store.replace(Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
+                try await store.replace(
+                    Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
                 continue
             }
@@ -155,7 +162,8 @@ extension ContractService {
         let stored = try await loadUser(user)
         try checkCanAct(stored.value, at: clock.now)
         let attributed = "attributed to client \(tenant.rawValue)" + (details.isEmpty ? "" : "; \(details)")
-        return try await evidence.record(.user(user), action: action, subject: subject, details: attributed, payload: payload)
+        return try await evidence.record(
+            .user(user), action: action, subject: subject, details: attributed, payload: payload)
     }
 
     // MARK: - Helpers
@@ -197,7 +205,8 @@ extension ContractService {
             guard user.deactivation == nil else { return user }
             user.deactivation = reason(now)
             do {
-                try await store.replace(Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
+                try await store.replace(
+                    Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
                 continue
             }

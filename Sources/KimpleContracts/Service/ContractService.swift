@@ -264,7 +264,9 @@ public final class ContractService: Sendable {
 
     /// A draft invoice for billing month `month` of `contract`, issued on `issuedOn`, due `dueDate` (or
     /// by the payment terms when `nil`).
-    func monthlyDraft(_ contract: Contract, month: BillingMonth, issuedOn: CivilDate, dueDate: CivilDate? = nil)
+    func monthlyDraft(
+        _ contract: Contract, month: BillingMonth, issuedOn: CivilDate, dueDate: CivilDate? = nil
+    )
         throws -> InvoiceDraft
     {
         let terms = try contract.terms(on: month.first)

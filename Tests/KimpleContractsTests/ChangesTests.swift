@@ -52,6 +52,30 @@ struct ChangesTests {
         }
     }
 
+    // SPEC C-12, C-3: a one-off line added by amendment is billed once, on the first month that has it;
+    // a user's action through the service is attributed to the client.
+    @Test func oneOffLineByAmendment() async throws {
+        let (f, contract) = try await running()
+        try await f.service.createUser(
+            "alice", displayName: "Alice", password: "correct horse battery", by: Fixture.host)
+        let setup = ServiceLine(
+            id: "setup", kind: .other, label: "Paramétrage", unitPrice: try eur("250.00"), billing: .once)
+        try await f.service.proposeAmendment(
+            contract.id, description: "Paramétrage", changes: [.addLine(setup)], effectiveFrom: try day("2026-03-01"),
+            proposedBy: .client, by: .user("alice"))
+        for party in PartyRole.allCases {
+            try await f.service.signAmendment(
+                contract.id, number: 1, as: party, signatory: try Parties.signatory(party), by: Fixture.host)
+        }
+        try f.set("2026-04-01")
+        let invoices = try await f.service.runDueTasks().invoices
+        #expect(invoices.map { $0.lines.map(\.sourceLine.rawValue) } == [["licence", "setup"], ["licence"]])
+        let log = try await EvidenceLog.open(f.storage, clock: f.clock)
+        let proposal = try #require(try await log.entries().first { $0.action == "contract.amendment.proposed" })
+        #expect(proposal.principal == .user("alice"))
+        #expect(proposal.details.hasPrefix("attributed to client brand; "))
+    }
+
     // SPEC C-12: anything else is a typed error: a stale, retroactive, empty or unknown amendment, a change
     // of client by amendment.
     @Test func amendmentErrors() async throws {

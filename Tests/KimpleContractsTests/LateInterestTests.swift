@@ -186,6 +186,22 @@ struct LateInterestTests {
         #expect(settled.totalOwed.isZero)
     }
 
+    // SPEC C-4: an invoice of zero is never late.
+    @Test func zeroInvoiceIsNeverLate() throws {
+        let free = ServiceLine(id: "free", kind: .other, label: "Offert", unitPrice: Money(cents: 0), billing: .once)
+        let lines = [try InvoicePricing.invoiceLine(free, terms: terms(), discount: nil)]
+        let invoice = Invoice(
+            number: InvoiceNumber(sequence: 1, prefix: "F-"), contractID: "c1", subject: .supplement("q1"),
+            provider: try Parties.provider(), client: try Parties.client(), issuedOn: try day("2026-01-01"),
+            dueDate: try day("2026-01-31"), paymentTerms: PaymentTerms(daysToPay: 30), lines: lines,
+            totals: try InvoicePricing.totals(of: lines))
+        let statement = try LateChargesStatement.compute(
+            invoice: invoice, asOf: try day("2026-03-01"), rates: rates, indemnity: .legal)
+        #expect(!statement.isLate)
+        #expect(statement.totalOwed.isZero)
+        #expect(!invoice.isLate(on: try day("2026-03-01")))
+    }
+
     private func terms() throws -> ContractTerms {
         ContractTerms(quote: try Fixture.content(start: "2026-01-01"))
     }

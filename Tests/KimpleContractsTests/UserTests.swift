@@ -89,6 +89,11 @@ struct UserTests {
         await expectError(.contractUserDeactivated) {
             try await f.service.recordUserAction("alice", action: "games.operation.publish", subject: "operation:x")
         }
+        // Nor act through the service.
+        await expectError(.contractUserDeactivated) {
+            try await f.service.createQuote(try Fixture.content(start: "2026-02-01"), by: .user("alice"))
+        }
+        #expect(try await f.service.quotes().isEmpty)
         let log = try await EvidenceLog.open(f.storage, clock: f.clock)
         let actions = try await log.entries().map(\.action)
         #expect(

@@ -89,6 +89,8 @@ public struct Contract: Hashable, Sendable, Codable, Identifiable {
     public var startedPeriods: Int
     /// How many billing months are invoiced (months `0..<invoicedMonths`).
     public var invoicedMonths: Int
+    /// The one-off lines of the terms already billed (each is billed once).
+    public var billedOnceLines: [ServiceLineID]
     /// Every notice recorded.
     public var notices: [Notice]
     /// Cassiop's price change notifications (§4).
@@ -124,6 +126,7 @@ public struct Contract: Hashable, Sendable, Codable, Identifiable {
         self.supplements = []
         self.startedPeriods = 1
         self.invoicedMonths = 0
+        self.billedOnceLines = []
         self.notices = []
         self.priceNotifications = []
         self.nonRenewal = nil

@@ -175,9 +175,11 @@ public struct Invoice: Hashable, Sendable, Codable, Identifiable {
     /// Whether the balance is zero.
     public var isPaid: Bool { balance.cents <= 0 }
 
-    /// The day the last principal payment brought the balance to zero, if it did.
+    /// The day the last principal payment brought the balance to zero, if it did (the issue day for an
+    /// invoice of zero).
     public var paidOn: CivilDate? {
         var remaining = totals.totalAmount.cents
+        if remaining <= 0 { return issuedOn }
         for payment in principalPayments.sorted(by: { $0.receivedOn < $1.receivedOn }) {
             remaining -= payment.amount.cents
             if remaining <= 0 { return payment.receivedOn }

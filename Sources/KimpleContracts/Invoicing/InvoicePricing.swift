@@ -4,18 +4,21 @@ import KimpleCore
 /// The pure rules that turn contract terms into invoice lines and totals (C-3).
 ///
 /// - A billing month is priced with the terms in force on its first day.
-/// - Monthly lines are billed every month; one-off lines on the contract's first month only (or on the
-///   invoice of the supplementary quote that orders them).
+/// - Monthly lines are billed every month; a one-off line once, on the first month whose terms have it
+///   (the contract's first month for the quote's lines), or on the invoice of the supplementary quote that
+///   orders it.
 /// - A line's discount is `quantity × unit price × rate`, rounded once to the cent.
 /// - VAT is computed once per rate on the sum of the net amounts at that rate (not line by line),
 ///   rounded once to the cent: `Rounding.halfUpToCent`.
 public enum InvoicePricing {
     /// The lines of billing month `month`, priced with `terms` (the terms in force on its first day),
     /// with the discount of `terms` if it has one: the quote's discount is in the terms of the first
-    /// period only, since every renewal removes it (§4). Throws `core.out_of_range` when an amount
-    /// overflows.
-    public static func lines(for month: BillingMonth, terms: ContractTerms) throws -> [InvoiceLine] {
-        try terms.lines.filter { $0.billing == .monthly || month.index == 0 }.map { line in
+    /// period only, since every renewal removes it (§4). One-off lines are billed unless they are in
+    /// `alreadyBilled`. Throws `core.out_of_range` when an amount overflows.
+    public static func lines(
+        for month: BillingMonth, terms: ContractTerms, alreadyBilled: Set<ServiceLineID> = []
+    ) throws -> [InvoiceLine] {
+        try terms.lines.filter { $0.billing == .monthly || !alreadyBilled.contains($0.id) }.map { line in
             try invoiceLine(line, terms: terms, discount: terms.discount)
         }
     }

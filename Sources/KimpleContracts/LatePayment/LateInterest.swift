@@ -187,7 +187,9 @@ public struct LateChargesStatement: Hashable, Sendable, Codable {
         let interest = try LateInterest.compute(
             amountDue: invoice.totals.totalAmount, dueDate: invoice.dueDate,
             payments: principal.map { (receivedOn: $0.0, amount: $0.1) }, asOf: asOf, rates: rates)
-        let late = asOf > invoice.dueDate && (interest.paidInFullOn.map { $0 > invoice.dueDate } ?? true)
+        // Late: something was still unpaid at the end of the due date.
+        let paidByDueDate = try Money.sum(principal.filter { $0.0 <= invoice.dueDate }.map(\.1))
+        let late = asOf > invoice.dueDate && paidByDueDate < invoice.totals.totalAmount
         let owedIndemnity = late ? indemnity.amount : Money(cents: 0)
         let paidCharges = try Money.sum(known.filter { $0.imputation == .lateCharges }.map(\.amount))
         let paidPrincipal = try Money.sum(principal.map(\.1))

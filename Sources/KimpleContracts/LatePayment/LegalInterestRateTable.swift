@@ -36,17 +36,28 @@ public struct HalfYear: Hashable, Comparable, Sendable, Codable, CustomStringCon
 
     public static func < (lhs: HalfYear, rhs: HalfYear) -> Bool { (lhs.year, lhs.half) < (rhs.year, rhs.half) }
 
+    /// Parses `2026-S1`; throws `core.invalid_argument` otherwise.
+    public init(_ text: String) throws {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy(\.isASCII), let year = Int(parts[0]),
+            parts[1] == "S1" || parts[1] == "S2"
+        else {
+            throw KimpleError(
+                .invalidArgument, "Expected a half-year written YYYY-S1 or YYYY-S2.",
+                context: ["value": String(text.prefix(32))])
+        }
+        try self.init(year: year, half: parts[1] == "S1" ? 1 : 2)
+    }
+
     /// Decodes `"2026-S1"`.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
-        let parts = text.split(separator: "-")
-        guard parts.count == 2, let year = Int(parts[0]), parts[1].hasPrefix("S"), let half = Int(parts[1].dropFirst()),
-            let value = try? HalfYear(year: year, half: half)
-        else {
+        do {
+            try self.init(text)
+        } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: "Invalid half-year '\(text)'")
         }
-        self = value
     }
 
     /// Encodes `"2026-S1"`.
@@ -126,8 +137,12 @@ public struct LegalInterestRateTable: Hashable, Sendable, Codable {
         let text = try container.decode([String: Percent].self, forKey: .rates)
         var rates: [HalfYear: Percent] = [:]
         for (key, rate) in text {
-            let data = Data("\"\(key)\"".utf8)
-            rates[try JSONDecoder().decode(HalfYear.self, from: data)] = rate
+            do {
+                rates[try HalfYear(key)] = rate
+            } catch {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .rates, in: container, debugDescription: "Invalid half-year '\(key)'")
+            }
         }
         self.rates = rates
     }

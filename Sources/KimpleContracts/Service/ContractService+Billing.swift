@@ -57,13 +57,13 @@ extension ContractService {
     /// Throws storage errors; a listener's failure is reported, not thrown.
     @discardableResult
     public func runDueTasks(by principal: Principal = .system("contracts.scheduler")) async throws -> DueTasksReport {
+        try await authorize(principal)
         var report = DueTasksReport()
         let priceList = try await priceList()
         for id in try await contracts().map(\.id) {
             let now = clock.now
             let today = configuration.calendar.civilDate(of: now)
             let change = try await changeContract(id) { contract, effects -> ([RenewalPricing], Bool) in
-                var renewals: [RenewalPricing] = []
                 var endedNow = false
                 if contract.end == nil, let decision = contract.nonRenewal, today > decision.lastDay {
                     let settlement = TerminationSettlement.settle(
@@ -78,33 +78,13 @@ extension ContractService {
                         by: principal, at: now)
                     endedNow = true
                 }
-                let lastPeriod =
-                    contract.end?.settlement.currentPeriod.index ?? contract.nonRenewal?.endingPeriod.index ?? Int.max
-                while contract.startedPeriods <= lastPeriod {
-                    let next = contract.schedule.period(contract.startedPeriods)
-                    guard next.first <= today else { break }
-                    let pricing = RenewalPricing.price(
-                        terms: try contract.terms(on: next.first), periodIndex: next.index, renewalDate: next.first,
-                        priceList: priceList, notifications: contract.priceNotifications)
-                    if !pricing.changes.isEmpty {
-                        contract = try contract.adding(
-                            TermsRevision(
-                                sequence: contract.revisions.count + 1, effectiveFrom: next.first,
-                                origin: .renewal(next.index), changes: pricing.changes), as: .contractAmendmentInvalid)
-                    }
-                    contract.renewals.append(pricing)
-                    contract.startedPeriods += 1
-                    contract.record(
-                        "contract.renewed", "period \(next.index): \(next.first) to \(next.last)", by: principal,
-                        at: now)
-                    renewals.append(pricing)
-                }
+                let renewals = try self.applyDueRenewals(
+                    &contract, today: today, priceList: priceList, by: principal, at: now)
                 let lastMonth = contract.end?.settlement.lastBilledMonth ?? Int.max
                 while contract.invoicedMonths <= lastMonth {
                     let month = contract.schedule.billingMonth(contract.invoicedMonths)
                     guard month.first <= today, month.periodIndex < contract.startedPeriods else { break }
-                    effects.newInvoices.append(try self.monthlyDraft(contract, month: month, issuedOn: today))
-                    contract.invoicedMonths += 1
+                    try self.invoiceNextMonth(&contract, &effects, issuedOn: today)
                 }
                 return (renewals, endedNow)
             }
@@ -192,6 +172,7 @@ extension ContractService {
         _ number: InvoiceNumber, amount: Money, receivedOn: CivilDate, imputation: PaymentImputation = .principal,
         method: PaymentMethod = .bankTransfer, reference: String? = nil, by principal: Principal
     ) async throws -> Invoice {
+        try await authorize(principal)
         guard amount.currency == .eur, amount.cents > 0 else {
             throw KimpleError(
                 .contractPaymentInvalid, "A payment is a positive amount in euros.",
@@ -293,6 +274,7 @@ extension ContractService {
     /// Throws `contract.suspension.not_allowed` when no invoice is overdue, `contract.ended`.
     @discardableResult
     public func suspendServices(_ id: ContractID, reason: String, by principal: Principal) async throws -> Contract {
+        try await authorize(principal)
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
         let change = try await changeContract(id) { contract, effects -> String? in
@@ -321,6 +303,7 @@ extension ContractService {
     /// Lifts the suspension of contract `id` with `reason`. Throws `contract.suspension.not_suspended`.
     @discardableResult
     public func liftSuspension(_ id: ContractID, reason: String, by principal: Principal) async throws -> Contract {
+        try await authorize(principal)
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
             guard contract.suspension != nil else {
@@ -366,10 +349,13 @@ extension ContractService {
     ) async throws -> (
         contract: Contract, invoices: [Invoice]
     ) {
+        try await authorize(principal)
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
+        let priceList = try await priceList()
         let change = try await changeContract(id) { contract, effects -> [InvoiceNumber] in
             try self.requireInForce(contract, at: now)
+            _ = try self.applyDueRenewals(&contract, today: today, priceList: priceList, by: principal, at: now)
             let stored = try await self.storedInvoices(of: id)
             let overdue = stored.filter { $0.value.isOverdue(on: today) }
             guard !overdue.isEmpty else {
@@ -393,10 +379,7 @@ extension ContractService {
             while contract.invoicedMonths <= lastMonth,
                 contract.schedule.billingMonth(contract.invoicedMonths).periodIndex < contract.startedPeriods
             {
-                let month = contract.schedule.billingMonth(contract.invoicedMonths)
-                effects.newInvoices.append(
-                    try self.monthlyDraft(contract, month: month, issuedOn: today, dueDate: today))
-                contract.invoicedMonths += 1
+                try self.invoiceNextMonth(&contract, &effects, issuedOn: today, dueDate: today)
             }
             contract.acceleratedOn = today
             contract.record(

@@ -16,6 +16,7 @@ extension ContractService {
         _ id: ContractID, description: String, changes: [TermsChange], effectiveFrom: CivilDate,
         proposedBy party: PartyRole, by principal: Principal
     ) async throws -> Amendment {
+        try await authorize(principal)
         guard !changes.isEmpty, !description.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw KimpleError(.contractAmendmentInvalid, "An amendment describes and lists at least one change.")
         }
@@ -61,6 +62,7 @@ extension ContractService {
     public func signAmendment(
         _ id: ContractID, number: Int, as party: PartyRole, signatory: Signatory, by principal: Principal
     ) async throws -> Amendment {
+        try await authorize(principal)
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
         let change = try await changeContract(id) { contract, _ -> Amendment in
@@ -141,6 +143,7 @@ extension ContractService {
         _ id: ContractID, to assignee: Party, effectiveFrom: CivilDate, consent: WrittenConsent?,
         by principal: Principal
     ) async throws -> Contract {
+        try await authorize(principal)
         guard let consent else {
             throw KimpleError(
                 .contractAssignmentConsentRequired,
@@ -194,6 +197,7 @@ extension ContractService {
     /// Publishes a price of the provider's price list. Throws like ``PriceList/adding(_:)``.
     @discardableResult
     public func publishPrice(_ entry: PriceListEntry, by principal: Principal) async throws -> PriceList {
+        try await authorize(principal)
         for _ in 0..<Self.maximumAttempts {
             let stored = try await load(PriceList.self, Self.priceListKey)
             let list = try (stored?.value ?? PriceList()).adding(entry)
@@ -233,6 +237,7 @@ extension ContractService {
     )
         async throws -> Contract
     {
+        try await authorize(principal)
         try notification.notice.validate()
         guard notification.notice.kind == .priceChange, notification.notice.from == .provider else {
             throw KimpleError(

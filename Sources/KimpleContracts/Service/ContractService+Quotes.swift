@@ -24,6 +24,7 @@ extension ContractService {
     ) async throws
         -> Quote
     {
+        try await authorize(principal)
         try content.validate()
         let now = clock.now
         if case .supplement(let contractID) = content.purpose {
@@ -61,6 +62,7 @@ extension ContractService {
     )
         async throws -> QuoteSigning
     {
+        try await authorize(principal)
         let newContractID = ContractID.random()
         for _ in 0..<Self.maximumAttempts {
             let now = clock.now

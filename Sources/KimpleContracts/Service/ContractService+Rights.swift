@@ -28,6 +28,7 @@ extension ContractService {
         _ id: ContractID, creation: CreationID = .random(), title: String, paidBy: [ServiceLineID],
         by principal: Principal
     ) async throws -> Creation {
+        try await authorize(principal)
         let contract = try await loadContract(id).value
         var lines = try contract.latestTerms().lines + contract.initialTerms.lines
         for supplement in contract.supplements { lines += supplement.lines }
@@ -71,6 +72,7 @@ extension ContractService {
     ) async throws
         -> InteroperabilityRequest
     {
+        try await authorize(principal)
         guard !scope.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw KimpleError(.contractInteroperabilityInvalid, "Say what the client wants to interoperate with.")
         }
@@ -101,6 +103,7 @@ extension ContractService {
         _ id: InteroperabilityRequestID, price: Money, label: String = "Informations d'interopérabilité (art. 5 (iii))",
         validUntil: CivilDate? = nil, by principal: Principal
     ) async throws -> Quote {
+        try await authorize(principal)
         let stored = try await loadInteroperability(id)
         var request = stored.value
         guard request.quoteID == nil else {
@@ -150,6 +153,7 @@ extension ContractService {
         _ id: InteroperabilityRequestID, documents: [InteroperabilityDocument] = InteroperabilityDocumentation.embedded,
         by principal: Principal
     ) async throws -> InteroperabilityBundle {
+        try await authorize(principal)
         let now = clock.now
         for _ in 0..<Self.maximumAttempts {
             let stored = try await loadInteroperability(id)

@@ -9,6 +9,7 @@ extension ContractService {
     /// ``notifyPriceChange(_:_:by:)``...). Throws `contract.notice.invalid` for dates out of order.
     @discardableResult
     public func recordNotice(_ id: ContractID, _ notice: Notice, by principal: Principal) async throws -> Contract {
+        try await authorize(principal)
         try notice.validate()
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
@@ -38,6 +39,7 @@ extension ContractService {
     ) async throws
         -> NonRenewalDecision
     {
+        try await authorize(principal)
         let now = clock.now
         let change = try await changeContract(id) { contract, _ -> NonRenewalDecision in
             try self.requireInForce(contract, at: now)
@@ -76,6 +78,7 @@ extension ContractService {
     )
         async throws -> BreachCase
     {
+        try await authorize(principal)
         let now = clock.now
         let breachID = BreachID.random()
         let change = try await changeContract(id) { contract, _ -> BreachCase in
@@ -105,6 +108,7 @@ extension ContractService {
     )
         async throws -> BreachCase
     {
+        try await authorize(principal)
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
         let change = try await changeContract(id) { contract, _ -> BreachCase in
@@ -144,7 +148,8 @@ extension ContractService {
     )
         async throws -> TerminationSettlement
     {
-        try await terminate(id, notice: notice, by: principal) { contract, today in
+        try await authorize(principal)
+        return try await terminate(id, notice: notice, by: principal) { contract, today in
             guard let index = contract.breaches.firstIndex(where: { $0.id == breach }) else {
                 throw KimpleError(
                     .contractBreachNotFound, "No breach case has this id.", context: ["breach": breach.rawValue])
@@ -171,6 +176,7 @@ extension ContractService {
     ) async throws
         -> Contract
     {
+        try await authorize(principal)
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
             try self.requireInForce(contract, at: now)
@@ -194,6 +200,7 @@ extension ContractService {
     )
         async throws -> Contract
     {
+        try await authorize(principal)
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
             guard let index = contract.forceMajeure.firstIndex(where: { $0.id == event }),
@@ -221,7 +228,8 @@ extension ContractService {
     public func terminateForForceMajeure(
         _ id: ContractID, event: ForceMajeureID, notice: Notice, by principal: Principal
     ) async throws -> TerminationSettlement {
-        try await terminate(id, notice: notice, by: principal) { contract, today in
+        try await authorize(principal)
+        return try await terminate(id, notice: notice, by: principal) { contract, today in
             guard let event = contract.forceMajeure.first(where: { $0.id == event }) else {
                 throw KimpleError(
                     .contractForceMajeureInvalid, "No force majeure has this id.",
@@ -252,16 +260,16 @@ extension ContractService {
                 .contractNoticeInvalid, "The termination takes effect once the notice is presented; it is not yet.",
                 context: ["notice": notice.id.rawValue, "presentedOn": presented.description])
         }
+        let priceList = try await priceList()
         let change = try await changeContract(id) { contract, effects -> TerminationSettlement in
             try self.requireInForce(contract, at: now)
+            // A period that has started is renewed first: the settlement owes the period running today.
+            _ = try self.applyDueRenewals(&contract, today: today, priceList: priceList, by: principal, at: now)
             let ground = try ground(&contract, today)
             let settlement = TerminationSettlement.settle(
                 ground: ground, lastDay: today, effectiveEnd: now, schedule: contract.schedule,
                 invoicedMonths: contract.invoicedMonths)
-            for month in settlement.monthsToInvoice where month.periodIndex < contract.startedPeriods {
-                effects.newInvoices.append(try self.monthlyDraft(contract, month: month, issuedOn: today))
-                contract.invoicedMonths = month.index + 1
-            }
+            for _ in settlement.monthsToInvoice { try self.invoiceNextMonth(&contract, &effects, issuedOn: today) }
             contract.notices.append(notice)
             contract.end = ContractEnd(settlement: settlement, recordedAt: now, published: false)
             contract.suspension = nil

@@ -15,6 +15,7 @@ extension ContractService {
     ) async throws
         -> AuthorizedUser
     {
+        try await authorize(principal)
         let policy = configuration.loginPolicy
         try policy.check(password: password)
         let user = AuthorizedUser(
@@ -27,8 +28,7 @@ extension ContractService {
             throw KimpleError(
                 .contractUserExists, "A login with this id exists already.", context: ["user": id.rawValue])
         }
-        try await log(
-            principal, "contract.user.created", "user:\(id.rawValue)", "attributed to client \(tenant.rawValue)")
+        try await log(principal, "contract.user.created", "user:\(id.rawValue)")
         return user
     }
 
@@ -94,7 +94,7 @@ extension ContractService {
             }
             let subject = "user:\(id.rawValue)"
             if matches {
-                try await log(.user(id), "contract.user.login", subject, "attributed to client \(tenant.rawValue)")
+                try await log(.user(id), "contract.user.login", subject)
                 return user
             }
             try await log(.user(id), "contract.user.login_failed", subject, "attempt refused")
@@ -121,7 +121,10 @@ extension ContractService {
     /// Removes login `id`: deactivated, kept for the record. Throws `contract.user.not_found`.
     @discardableResult
     public func removeUser(_ id: UserID, by principal: Principal) async throws -> AuthorizedUser {
-        try await deactivate(id, action: "contract.user.removed", by: principal) { .removed(at: $0, by: principal) }
+        try await authorize(principal)
+        return try await deactivate(id, action: "contract.user.removed", by: principal) {
+            .removed(at: $0, by: principal)
+        }
     }
 
     /// Changes the password of login `id` after checking the current one (a failure counts towards the
@@ -161,9 +164,8 @@ extension ContractService {
     ) async throws -> EvidenceEntry {
         let stored = try await loadUser(user)
         try checkCanAct(stored.value, at: clock.now)
-        let attributed = "attributed to client \(tenant.rawValue)" + (details.isEmpty ? "" : "; \(details)")
         return try await evidence.record(
-            .user(user), action: action, subject: subject, details: attributed, payload: payload)
+            .user(user), action: action, subject: subject, details: attributed(.user(user), details), payload: payload)
     }
 
     // MARK: - Helpers

@@ -240,17 +240,37 @@ public final class ContractService: Sendable {
         return invoices
     }
 
-    /// Writes an action to the evidence log, with the SHA-256 of `payload`'s JSON.
+    /// Writes an action to the evidence log, with the SHA-256 of `payload`'s JSON. An action by a login is
+    /// attributed to the client in its details (§2.1).
     func log(
         _ principal: Principal, _ action: String, _ subject: String, _ details: String = "", payload: some Encodable
     ) async throws {
         try await evidence.record(
-            principal, action: action, subject: subject, details: details, payload: try JSONCoding.encode(payload))
+            principal, action: action, subject: subject, details: attributed(principal, details),
+            payload: try JSONCoding.encode(payload))
     }
 
     /// Writes an action without payload to the evidence log.
     func log(_ principal: Principal, _ action: String, _ subject: String, _ details: String = "") async throws {
-        try await evidence.record(principal, action: action, subject: subject, details: details)
+        try await evidence.record(principal, action: action, subject: subject, details: attributed(principal, details))
+    }
+
+    /// `details`, prefixed with the client an authorised user's action is attributed to.
+    func attributed(_ principal: Principal, _ details: String) -> String {
+        guard principal.kind == .user else { return details }
+        return "attributed to client \(tenant.rawValue)" + (details.isEmpty ? "" : "; \(details)")
+    }
+
+    /// Throws unless `principal` may act: a login (``KimpleCore/Principal/Kind/user``) must exist and be
+    /// neither deactivated (`contract.user.deactivated`, §2.1) nor locked (`contract.user.locked`); an
+    /// unknown login throws `contract.user.not_found`. The SDK's components and the host always may.
+    func authorize(_ principal: Principal) async throws {
+        guard principal.kind == .user else { return }
+        guard let id = UserID(rawValue: principal.id) else {
+            throw KimpleError(
+                .contractUserNotFound, "No login has this id.", context: ["user": String(principal.id.prefix(64))])
+        }
+        try checkCanAct(try await loadUser(id).value, at: clock.now)
     }
 
     /// Throws `contract.ended` when `contract` has ended at `now`.
@@ -262,18 +282,52 @@ public final class ContractService: Sendable {
         }
     }
 
-    /// A draft invoice for billing month `month` of `contract`, issued on `issuedOn`, due `dueDate` (or
-    /// by the payment terms when `nil`).
-    func monthlyDraft(
-        _ contract: Contract, month: BillingMonth, issuedOn: CivilDate, dueDate: CivilDate? = nil
-    )
-        throws -> InvoiceDraft
-    {
+    /// Invoices the next billing month of `contract` (month `invoicedMonths`): adds the draft to `effects`,
+    /// counts the month as invoiced and its one-off lines as billed. Issued on `issuedOn`, due `dueDate`
+    /// (or by the payment terms when `nil`).
+    func invoiceNextMonth(
+        _ contract: inout Contract, _ effects: inout Effects, issuedOn: CivilDate, dueDate: CivilDate? = nil
+    ) throws {
+        let month = contract.schedule.billingMonth(contract.invoicedMonths)
         let terms = try contract.terms(on: month.first)
-        let lines = try InvoicePricing.lines(for: month, terms: terms)
-        return InvoiceDraft(
-            contractID: contract.id, subject: .month(month), provider: terms.provider, client: terms.client,
-            issuedOn: issuedOn, dueDate: dueDate ?? terms.paymentTerms.dueDate(issuedOn: issuedOn),
-            paymentTerms: terms.paymentTerms, lines: lines, totals: try InvoicePricing.totals(of: lines))
+        let lines = try InvoicePricing.lines(for: month, terms: terms, alreadyBilled: Set(contract.billedOnceLines))
+        effects.newInvoices.append(
+            InvoiceDraft(
+                contractID: contract.id, subject: .month(month), provider: terms.provider, client: terms.client,
+                issuedOn: issuedOn, dueDate: dueDate ?? terms.paymentTerms.dueDate(issuedOn: issuedOn),
+                paymentTerms: terms.paymentTerms, lines: lines, totals: try InvoicePricing.totals(of: lines)))
+        contract.invoicedMonths += 1
+        for line in terms.lines where line.billing == .once && !contract.billedOnceLines.contains(line.id) {
+            contract.billedOnceLines.append(line.id)
+        }
+    }
+
+    /// Starts every period of `contract` whose first day has come (C-2), up to the last period allowed by an
+    /// end or a non-renewal: prices from `priceList` with the notification rule, discount dropped.
+    func applyDueRenewals(
+        _ contract: inout Contract, today: CivilDate, priceList: PriceList, by principal: Principal, at now: Date
+    ) throws -> [RenewalPricing] {
+        var renewals: [RenewalPricing] = []
+        let lastPeriod =
+            contract.end?.settlement.currentPeriod.index ?? contract.nonRenewal?.endingPeriod.index ?? Int.max
+        while contract.startedPeriods <= lastPeriod {
+            let next = contract.schedule.period(contract.startedPeriods)
+            guard next.first <= today else { break }
+            let pricing = RenewalPricing.price(
+                terms: try contract.terms(on: next.first), periodIndex: next.index, renewalDate: next.first,
+                priceList: priceList, notifications: contract.priceNotifications)
+            if !pricing.changes.isEmpty {
+                contract = try contract.adding(
+                    TermsRevision(
+                        sequence: contract.revisions.count + 1, effectiveFrom: next.first, origin: .renewal(next.index),
+                        changes: pricing.changes), as: .contractAmendmentInvalid)
+            }
+            contract.renewals.append(pricing)
+            contract.startedPeriods += 1
+            contract.record(
+                "contract.renewed", "period \(next.index): \(next.first) to \(next.last)", by: principal, at: now)
+            renewals.append(pricing)
+        }
+        return renewals
     }
 }

@@ -11,6 +11,7 @@ public enum PartyRole: String, Hashable, Sendable, Codable, CaseIterable, Custom
     /// The other party.
     public var other: PartyRole { self == .provider ? .client : .provider }
 
+    /// `provider` or `client`.
     public var description: String { rawValue }
 }
 

@@ -49,7 +49,17 @@ public struct Percent: Hashable, Comparable, Sendable, Codable, CustomStringConv
     }
 
     /// The rate as a fraction (5.07 % is 0.0507).
-    public var fraction: Decimal { value / 100 }
+    public var fraction: Decimal { value * Self.hundredth }
+
+    /// `amount × rate / 100`, rounded once to the cent by `Rounding.halfUpToCent` (through
+    /// `Money(rounding:)`): 20 % of 1234.56 EUR is 246.91 EUR. The same value as `Money.percentage`,
+    /// computed with exact multiplications only. Throws `core.out_of_range` on overflow.
+    public func of(_ amount: Money) throws -> Money {
+        try Money(rounding: amount.decimalValue * value * Self.hundredth, currency: amount.currency)
+    }
+
+    /// 0.01, exactly.
+    static let hundredth = Decimal(sign: .plus, exponent: -2, significand: 1)
 
     /// `value` as decimal text followed by ` %` (`5.07 %`).
     public var description: String { "\(value) %" }
@@ -57,6 +67,7 @@ public struct Percent: Hashable, Comparable, Sendable, Codable, CustomStringConv
     /// Zero percent.
     public static let zero = Percent(0)
 
+    /// Numeric order.
     public static func < (lhs: Percent, rhs: Percent) -> Bool { lhs.value < rhs.value }
 
     /// Decodes the string form (`"5.07"`); throws `DecodingError.dataCorrupted` otherwise.

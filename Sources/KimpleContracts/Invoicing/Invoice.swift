@@ -15,8 +15,10 @@ public struct InvoiceNumber: Hashable, Comparable, Sendable, Codable, CustomStri
         self.text = prefix + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
+    /// The printed number.
     public var description: String { text }
 
+    /// Order of the sequence.
     public static func < (lhs: InvoiceNumber, rhs: InvoiceNumber) -> Bool { lhs.sequence < rhs.sequence }
 }
 

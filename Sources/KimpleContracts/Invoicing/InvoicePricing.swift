@@ -38,7 +38,7 @@ public enum InvoicePricing {
         -> InvoiceLine
     {
         let gross = try line.unitPrice.multiplied(by: line.quantity)
-        let discountAmount = try discount.map { try gross.percentage($0.rate.value) } ?? Money(cents: 0)
+        let discountAmount = try discount.map { try $0.rate.of(gross) } ?? Money(cents: 0)
         return InvoiceLine(
             sourceLine: line.id, kind: line.kind, label: line.label, quantity: line.quantity,
             unitPrice: line.unitPrice, grossAmount: gross, discountRate: discount?.rate,
@@ -55,7 +55,7 @@ public enum InvoicePricing {
         }
         let subtotals = try byRate.keys.sorted().map { rate -> VATSubtotal in
             let net = byRate[rate] ?? Money(cents: 0)
-            return VATSubtotal(rate: rate, netAmount: net, vatAmount: try net.percentage(rate.value))
+            return VATSubtotal(rate: rate, netAmount: net, vatAmount: try rate.of(net))
         }
         let net = try Money.sum(subtotals.map(\.netAmount))
         let vat = try Money.sum(subtotals.map(\.vatAmount))

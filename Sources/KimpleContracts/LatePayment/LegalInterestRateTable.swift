@@ -34,6 +34,7 @@ public struct HalfYear: Hashable, Comparable, Sendable, Codable, CustomStringCon
     /// `2026-S1`.
     public var description: String { "\(year)-S\(half)" }
 
+    /// Chronological order.
     public static func < (lhs: HalfYear, rhs: HalfYear) -> Bool { (lhs.year, lhs.half) < (rhs.year, rhs.half) }
 
     /// Parses `2026-S1`; throws `core.invalid_argument` otherwise.
@@ -61,6 +62,7 @@ public struct HalfYear: Hashable, Comparable, Sendable, Codable, CustomStringCon
     }
 
     /// Encodes `"2026-S1"`.
+    /// Encodes `{"rates":{"2026-S1":"2.62",...}}`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -129,9 +131,9 @@ public struct LegalInterestRateTable: Hashable, Sendable, Codable {
         return rate
     }
 
-    /// Encodes `{"rates":{"2026-S1":"2.62",...}}`.
     private enum CodingKeys: String, CodingKey { case rates }
 
+    /// Decodes `{"rates":{"2026-S1":"2.62",...}}`; throws `DecodingError.dataCorrupted` for a bad half-year.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let text = try container.decode([String: Percent].self, forKey: .rates)

@@ -60,10 +60,15 @@ extension ContractService {
         try await authorize(principal)
         var report = DueTasksReport()
         let priceList = try await priceList()
-        for id in try await contracts().map(\.id) {
+        for document in try await store.documents(withPrefix: "contract/") {
+            let stored = Stored(
+                value: try JSONCoding.decode(Contract.self, from: document.value, key: document.key),
+                version: document.version)
+            let id = stored.value.id
             let now = clock.now
             let today = configuration.calendar.civilDate(of: now)
-            let change = try await changeContract(id) { contract, effects -> ([RenewalPricing], Bool) in
+            let change = try await changeContract(id, preloaded: stored) {
+                contract, effects -> ([RenewalPricing], Bool) in
                 var endedNow = false
                 if contract.end == nil, let decision = contract.nonRenewal, today > decision.lastDay {
                     let settlement = TerminationSettlement.settle(
@@ -94,7 +99,7 @@ extension ContractService {
                     principal, "contract.renewed", "contract:\(id.rawValue)", "period \(pricing.periodIndex)",
                     payload: pricing)
             }
-            for invoice in change.invoices { try await logInvoice(invoice, principal) }
+            try await logInvoices(change.invoices, json: change.invoiceJSON, principal)
             report.invoices += change.invoices
             if change.result.1 {
                 report.ended.append(id)
@@ -320,6 +325,11 @@ extension ContractService {
 
     /// Lifts the suspension when everything owed under the contract is paid.
     func liftSuspensionIfSettled(_ id: ContractID, by principal: Principal) async throws {
+        // Most payments concern a contract that is not suspended: read only that field first.
+        struct SuspensionProbe: Decodable { var suspension: Suspension? }
+        guard let document = try await store.get(Self.contractKey(id)),
+            try JSONCoding.decode(SuspensionProbe.self, from: document.value, key: document.key).suspension != nil
+        else { return }
         let now = clock.now
         let today = configuration.calendar.civilDate(of: now)
         let change = try await changeContract(id) { contract, _ -> Bool in
@@ -388,7 +398,7 @@ extension ContractService {
                     + moved.map(\.text).joined(separator: ", "), by: principal, at: now)
             return moved
         }
-        for invoice in change.invoices { try await logInvoice(invoice, principal) }
+        try await logInvoices(change.invoices, json: change.invoiceJSON, principal)
         try await log(
             principal, "contract.accelerated", "contract:\(id.rawValue)",
             "\(change.invoices.count) invoices issued, \(change.result.count) due dates moved")

@@ -147,7 +147,7 @@ extension ContractService {
                                 value: try JSONCoding.encode(accepted)))
                     }
                     try await logSignature(quote, party, signatory, principal)
-                    for invoice in change.invoices { try await logInvoice(invoice, principal) }
+                    try await logInvoices(change.invoices, json: change.invoiceJSON, principal)
                     return QuoteSigning(quote: quote, contract: change.contract, invoices: change.invoices)
                 }
             } catch let error as KimpleError where error.code == .storageConflict {
@@ -208,10 +208,16 @@ extension ContractService {
             payload: quote.signatures.last)
     }
 
-    func logInvoice(_ invoice: Invoice, _ principal: Principal) async throws {
-        try await log(
-            principal, "contract.invoice.issued", "invoice:\(invoice.number.text)",
-            "contract \(invoice.contractID.rawValue), total \(invoice.totals.totalAmount), due \(invoice.dueDate)",
-            payload: invoice)
+    /// Logs the invoices a change issued, with the SHA-256 of their stored JSON.
+    func logInvoices(_ invoices: [Invoice], json: [Data], _ principal: Principal) async throws {
+        for (invoice, data) in zip(invoices, json) {
+            try await evidence.record(
+                principal, action: "contract.invoice.issued", subject: "invoice:\(invoice.number.text)",
+                details: attributed(
+                    principal,
+                    "contract \(invoice.contractID.rawValue), total \(invoice.totals.totalAmount), due \(invoice.dueDate)"
+                ),
+                payload: data)
+        }
     }
 }

@@ -279,7 +279,7 @@ extension ContractService {
                 by: principal, at: now)
             return settlement
         }
-        for invoice in change.invoices { try await logInvoice(invoice, principal) }
+        try await logInvoices(change.invoices, json: change.invoiceJSON, principal)
         try await log(principal, "contract.terminated", "contract:\(id.rawValue)", payload: change.result)
         _ = await publishEnd(of: change.contract, by: principal)
         return change.result

@@ -186,16 +186,28 @@ public final class ContractService: Sendable {
     /// another writer got there first. `body` may run more than once and must have no other side effect.
     /// Returns the contract as stored, the invoices issued and `body`'s result.
     func changeContract<Result: Sendable>(
-        _ id: ContractID, _ body: (inout Contract, inout Effects) async throws -> Result
-    ) async throws -> (contract: Contract, invoices: [Invoice], result: Result) {
+        _ id: ContractID, preloaded: Stored<Contract>? = nil,
+        _ body: (inout Contract, inout Effects) async throws -> Result
+    ) async throws -> (contract: Contract, invoices: [Invoice], invoiceJSON: [Data], result: Result) {
+        var preloaded = preloaded
         for _ in 0..<Self.maximumAttempts {
-            let stored = try await loadContract(id)
+            let stored: Stored<Contract>
+            if let first = preloaded {
+                stored = first
+                preloaded = nil
+            } else {
+                stored = try await loadContract(id)
+            }
             var contract = stored.value
             var effects = Effects()
             let result = try await body(&contract, &effects)
-            if contract == stored.value && effects.isEmpty { return (contract, [], result) }
+            if contract == stored.value && effects.isEmpty { return (contract, [], [], result) }
             var writes: [DocumentWrite] = []
             let issued = try await numberInvoices(effects.newInvoices, into: &writes)
+            let issuedJSON = writes.prefix(issued.count).map { write -> Data in
+                if case .insert(_, let value) = write { return value }
+                return Data()
+            }
             for replaced in effects.replacedInvoices {
                 writes.append(
                     .replace(
@@ -208,7 +220,7 @@ public final class ContractService: Sendable {
                     key: Self.contractKey(id), expectedVersion: stored.version, value: try JSONCoding.encode(contract)))
             do {
                 try await store.commit(writes)
-                return (contract, issued, result)
+                return (contract, issued, issuedJSON, result)
             } catch let error as KimpleError where error.code == .storageConflict {
                 continue
             }
@@ -218,8 +230,8 @@ public final class ContractService: Sendable {
             context: ["contract": id.rawValue])
     }
 
-    /// Numbers `drafts` after the tenant's last invoice and appends the counter and invoice writes. The
-    /// counter is written conditionally, so two commits can never use the same numbers.
+    /// Numbers `drafts` after the tenant's last invoice and appends the invoice writes (in order, first),
+    /// then the counter's. The counter is written conditionally, so two commits never use the same numbers.
     func numberInvoices(_ drafts: [InvoiceDraft], into writes: inout [DocumentWrite]) async throws -> [Invoice] {
         guard !drafts.isEmpty else { return [] }
         let counter = try await load(InvoiceCounter.self, Self.counterKey)

@@ -38,8 +38,19 @@ struct BillingTests {
                 invoice.number, amount: try eur("1000.01"), receivedOn: try day("2026-01-20"), by: Fixture.host)
         }
         let paid = try await f.service.recordPayment(
-            invoice.number, amount: try eur("1000.00"), receivedOn: try day("2026-01-20"), by: Fixture.host)
+            invoice.number, amount: try eur("1000.00"), receivedOn: try day("2026-01-20"), reference: "VIR-77",
+            by: Fixture.host)
         #expect(paid.isPaid)
+        // A retry with the same bank reference records nothing twice; the reference cannot be reused.
+        let retried = try await f.service.recordPayment(
+            invoice.number, amount: try eur("1000.00"), receivedOn: try day("2026-01-20"), reference: "VIR-77",
+            by: Fixture.host)
+        #expect(retried.payments.count == 2)
+        await expectError(.contractPaymentInvalid) {
+            try await f.service.recordPayment(
+                invoice.number, amount: try eur("5.00"), receivedOn: try day("2026-01-20"), reference: "VIR-77",
+                by: Fixture.host)
+        }
         #expect(paid.paidOn == (try day("2026-01-20")))
         #expect(try await f.service.lateChargesStatement(invoice.number).totalOwed.isZero)
     }

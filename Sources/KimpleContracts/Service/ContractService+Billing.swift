@@ -172,6 +172,10 @@ extension ContractService {
     /// not in EUR, or a date before the invoice's issue or after today; `contract.payment.exceeds_balance`
     /// for more than the balance (principal) or than the late charges owed on `receivedOn` (late charges);
     /// `contract.interest.rate_unknown` when the late charges need a rate the table lacks.
+    ///
+    /// With a `reference` (the bank's), the call is idempotent: recording again a payment with the same
+    /// reference, amount, day and imputation changes nothing and returns the invoice; the same reference
+    /// with other values throws `contract.payment.invalid`.
     @discardableResult
     public func recordPayment(
         _ number: InvoiceNumber, amount: Money, receivedOn: CivilDate, imputation: PaymentImputation = .principal,
@@ -188,6 +192,16 @@ extension ContractService {
         for _ in 0..<Self.maximumAttempts {
             let stored = try await loadInvoice(number.sequence)
             var invoice = stored.value
+            if let reference, let existing = invoice.payments.first(where: { $0.reference == reference }) {
+                // A retried call (after a lost answer, say) records nothing twice.
+                guard existing.amount == amount, existing.receivedOn == receivedOn, existing.imputation == imputation
+                else {
+                    throw KimpleError(
+                        .contractPaymentInvalid, "This bank reference was already recorded for another payment.",
+                        context: ["invoice": number.text, "reference": String(reference.prefix(64))])
+                }
+                return invoice
+            }
             guard receivedOn >= invoice.issuedOn, receivedOn <= today else {
                 throw KimpleError(
                     .contractPaymentInvalid, "A payment is dated between the invoice's issue date and today.",

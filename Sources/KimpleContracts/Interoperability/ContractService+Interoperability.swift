@@ -125,6 +125,8 @@ extension ContractService {
                     try await store.replace(
                         Self.interoperabilityKey(id), expectedVersion: stored.version, with: JSONCoding.encode(request))
                 } catch let error as KimpleError where error.code == .storageConflict {
+                    // Another writer committed first: let it run, then read again.
+                    await Task.yield()
                     continue
                 }
             }

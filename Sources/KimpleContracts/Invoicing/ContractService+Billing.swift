@@ -236,6 +236,8 @@ extension ContractService {
                 try await store.replace(
                     Self.invoiceKey(number.sequence), expectedVersion: stored.version, with: JSONCoding.encode(invoice))
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
             try await log(

@@ -151,6 +151,8 @@ extension ContractService {
                     return QuoteSigning(quote: quote, contract: change.contract, invoices: change.invoices)
                 }
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
         }

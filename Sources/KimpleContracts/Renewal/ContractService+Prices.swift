@@ -23,6 +23,8 @@ extension ContractService {
                     "\(entry.unitPrice) from \(entry.effectiveFrom)", payload: entry)
                 return list
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
         }

@@ -222,6 +222,8 @@ public final class ContractService: Sendable {
                 try await store.commit(writes)
                 return (contract, issued, issuedJSON, result)
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
         }

@@ -90,6 +90,8 @@ extension ContractService {
                 try await store.replace(
                     Self.userKey(id), expectedVersion: current.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
             let subject = "user:\(id.rawValue)"
@@ -145,6 +147,8 @@ extension ContractService {
                 try await store.replace(
                     Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
             try await log(.user(id), "contract.user.password_changed", "user:\(id.rawValue)")
@@ -210,6 +214,8 @@ extension ContractService {
                 try await store.replace(
                     Self.userKey(id), expectedVersion: stored.version, with: JSONCoding.encode(user))
             } catch let error as KimpleError where error.code == .storageConflict {
+                // Another writer committed first: let it run, then read again.
+                await Task.yield()
                 continue
             }
             try await log(principal, action, "user:\(id.rawValue)", "deactivated at once")

@@ -51,11 +51,10 @@ public struct Percent: Hashable, Comparable, Sendable, Codable, CustomStringConv
     /// The rate as a fraction (5.07 % is 0.0507).
     public var fraction: Decimal { value * Self.hundredth }
 
-    /// `amount × rate / 100`, rounded once to the cent by `Rounding.halfUpToCent` (through
-    /// `Money(rounding:)`): 20 % of 1234.56 EUR is 246.91 EUR. The same value as `Money.percentage`,
-    /// computed with exact multiplications only. Throws `core.out_of_range` on overflow.
+    /// `amount × rate / 100`, rounded once to the cent (`Money.percentage`): 20 % of
+    /// 1234.56 EUR is 246.91 EUR. Throws `core.out_of_range` on overflow.
     public func of(_ amount: Money) throws -> Money {
-        try Money(rounding: amount.decimalValue * value * Self.hundredth, currency: amount.currency)
+        try amount.percentage(value)
     }
 
     /// 0.01, exactly.

@@ -26,7 +26,9 @@ public enum OperationStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and must
     /// return an empty store. Throws a ``ConformanceFailure`` naming the first requirement broken.
     @discardableResult
-    public static func run(_ makeEmptyStore: (TenantID) async throws -> any OperationStore) async throws
+    public static func run(
+        _ makeEmptyStore: (TenantID) async throws -> any OperationStore
+    ) async throws
         -> ConformanceReport
     {
         var runner = ConformanceRunner(suite: "OperationStore")
@@ -59,7 +61,9 @@ public enum OperationStoreConformance {
             try r.expect(v2 > v1, "replace", "version did not increase")
             var stale = operation
             stale.title = "stale"
-            try await r.expectError(.storageConflict, "stale") { _ = try await store.replace(stale, expectedVersion: v1) }
+            try await r.expectError(.storageConflict, "stale") {
+                _ = try await store.replace(stale, expectedVersion: v1)
+            }
             try r.expect(
                 try await store.operation("summer")?.operation.title == "Summer draw 2026", "replace",
                 "a refused replace changed the operation")

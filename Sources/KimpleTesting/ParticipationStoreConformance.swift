@@ -44,7 +44,8 @@ public enum ParticipationStoreConformance {
 
         func inserted(_ outcome: ParticipationInsert, _ check: String) throws -> ParticipationEntry {
             guard case .inserted(let entry) = outcome else {
-                throw ConformanceFailure(suite: "ParticipationStore", check: check, message: "insert refused: \(outcome)")
+                throw ConformanceFailure(
+                    suite: "ParticipationStore", check: check, message: "insert refused: \(outcome)")
             }
             return entry
         }

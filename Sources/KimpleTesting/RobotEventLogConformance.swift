@@ -11,7 +11,9 @@ public enum RobotEventLogConformance {
     /// Runs every check; `makeEmptyLog` is called once per check with ``tenant`` and must
     /// return an empty log. Throws a ``ConformanceFailure`` naming the first requirement broken.
     @discardableResult
-    public static func run(_ makeEmptyLog: (TenantID) async throws -> any RobotEventLog) async throws
+    public static func run(
+        _ makeEmptyLog: (TenantID) async throws -> any RobotEventLog
+    ) async throws
         -> ConformanceReport
     {
         var runner = ConformanceRunner(suite: "RobotEventLog")
@@ -34,7 +36,8 @@ public enum RobotEventLogConformance {
             let log = try await makeEmptyLog(tenant)
             try await log.record([event("summer", 30), event("winter", 10)])
             try await log.record([event("summer", 10, .burstRate), event("summer", 60)])
-            let summer = try await log.events(of: "summer", from: t0.addingTimeInterval(10), to: t0.addingTimeInterval(60))
+            let summer = try await log.events(
+                of: "summer", from: t0.addingTimeInterval(10), to: t0.addingTimeInterval(60))
             try r.expect(
                 summer == [event("summer", 10, .burstRate), event("summer", 30)], "range",
                 "read \(summer.map { "\($0.operation)@\($0.time.timeIntervalSince(t0))" })")

@@ -102,6 +102,7 @@ default:
 /// The child's processing gate: grants everything (the privacy checks are tested elsewhere).
 struct GrantingGate: ProcessingGate {
     func authorize(_ request: ProcessingRequest) async throws -> ProcessingGrant {
-        ProcessingGrant(instruction: request.instruction, instructionVersion: 1, purpose: request.purpose, grantedAt: Date())
+        ProcessingGrant(
+            instruction: request.instruction, instructionVersion: 1, purpose: request.purpose, grantedAt: Date())
     }
 }

@@ -130,7 +130,8 @@ enum EntryCoding {
         draft.consents.reserveCapacity(consentCount)
         for _ in 0..<consentCount { draft.consents.append(try reader.string()) }
         guard reader.isAtEnd else { throw corrupted("trailing bytes") }
-        return ParticipationEntry(id: ParticipationEntry.referenceID(sequence: sequence), sequence: sequence, draft: draft)
+        return ParticipationEntry(
+            id: ParticipationEntry.referenceID(sequence: sequence), sequence: sequence, draft: draft)
     }
 
     private static func header(_ reader: inout ByteReader) throws -> Header {

@@ -42,10 +42,11 @@ public enum EntryValidation {
         for consent in form.consents where values[consent.name] != nil { known += 1 }
         for field in form.fields where values[field.name] != nil { known += 1 }
         if known != values.count {
-            let unknown = values.keys.filter { name in
-                name != form.honeypotField && form.field(named: name) == nil
-                    && !form.consents.contains(where: { $0.name == name })
-            }.min() ?? ""
+            let unknown =
+                values.keys.filter { name in
+                    name != form.honeypotField && form.field(named: name) == nil
+                        && !form.consents.contains(where: { $0.name == name })
+                }.min() ?? ""
             throw KimpleError(
                 .participationUnknownField, "The submission has a field the form does not define.",
                 context: ["field": String(unknown.prefix(64))])

@@ -66,7 +66,8 @@ public final class FileParticipationStore: ParticipationStore {
         tenant: TenantID, at directory: URL, options: FileJournal.Options = FileJournal.Options(),
         clock: any Clock = SystemClock()
     ) throws -> FileParticipationStore {
-        try FileParticipationStore(tenant: tenant, journal: FileJournal.open(at: directory, options: options), clock: clock)
+        try FileParticipationStore(
+            tenant: tenant, journal: FileJournal.open(at: directory, options: options), clock: clock)
     }
 
     /// The store of `tenant` in `storage` (its `participations` log).

@@ -165,7 +165,8 @@ public final class IntakeService: Sendable {
         // The form and eligibility.
         let validated: ValidatedEntry
         do {
-            validated = try EntryValidation.validate(submission.fields, for: operation, today: plan.periods.date(of: now))
+            validated = try EntryValidation.validate(
+                submission.fields, for: operation, today: plan.periods.date(of: now))
         } catch {
             return refuse(error, operation: operation.id, at: now)
         }
@@ -173,7 +174,8 @@ public final class IntakeService: Sendable {
         // The identity.
         let identityValue: String?
         switch operation.identity {
-        case .email: identityValue = validated.email.map { EmailAddress.identity(of: $0, folding: operation.emailFolding) }
+        case .email:
+            identityValue = validated.email.map { EmailAddress.identity(of: $0, folding: operation.emailFolding) }
         case .phone: identityValue = validated.phone
         case .hostKey: identityValue = context.hostKey.flatMap { try? TextNormalizer.normalize($0, field: "hostKey") }
         }
@@ -190,7 +192,8 @@ public final class IntakeService: Sendable {
 
         // The limit and the insert, one atomic step.
         let draft = EntryDraft(
-            operation: operation.id, identity: identity, period: plan.periods.period(of: now, for: operation.limit.period),
+            operation: operation.id, identity: identity,
+            period: plan.periods.period(of: now, for: operation.limit.period),
             receivedAt: now, participant: context.participant,
             hostKey: context.hostKey.flatMap { try? TextNormalizer.normalize($0, field: "hostKey") },
             source: configuration.keepsSource ? source : nil, fields: validated.fields, consents: validated.consents)
@@ -203,8 +206,10 @@ public final class IntakeService: Sendable {
                     operation.limit.period == .operation
                         ? "You have already taken part in this operation."
                         : "You have already taken part the most times allowed for this period.",
-                    context: ["maximum": String(operation.limit.maximum), "existing": String(existing),
-                        "period": operation.limit.period.rawValue]), operation: operation.id, at: now)
+                    context: [
+                        "maximum": String(operation.limit.maximum), "existing": String(existing),
+                        "period": operation.limit.period.rawValue,
+                    ]), operation: operation.id, at: now)
         case .inserted(let inserted):
             entry = inserted
         }
@@ -277,7 +282,9 @@ public final class IntakeService: Sendable {
             }
         }
         let context = submission.context
-        for (name, value) in [("source", context.source), ("userAgent", context.userAgent), ("hostKey", context.hostKey)]
+        for (name, value) in [
+            ("source", context.source), ("userAgent", context.userAgent), ("hostKey", context.hostKey),
+        ]
         where (value?.utf8.count ?? 0) > limits.maximumContextBytes {
             return KimpleError(
                 .participationPayloadTooLarge, "A context value is longer than the intake accepts.",
@@ -374,7 +381,8 @@ public final class IntakeService: Sendable {
         let message = OutboundMessage(
             idempotencyKey: TrafficRules.alertKey(tenant: tenant, operation: operation.id), tenant: tenant,
             kind: .trafficAlert, recipient: configuration.trafficAlertRecipient, channel: .event,
-            subject: "Traffic alert: operation \(operation.id) passed \(configuration.trafficAlertThreshold) participants",
+            subject:
+                "Traffic alert: operation \(operation.id) passed \(configuration.trafficAlertThreshold) participants",
             body: "Operation \(operation.id) (\(operation.title)) has \(accepted) accepted participants, beyond "
                 + "\(configuration.trafficAlertThreshold), without a declared audience covering it (expected "
                 + "participants: \(expected); no promotion over \(AudienceDeclaration.largePromotionReach) people "

@@ -157,7 +157,8 @@ enum ParticipationSubjects {
 
     static func checkMaximum(_ maximum: Int) throws {
         guard maximum >= 1 else {
-            throw KimpleError(.invalidArgument, "A participation limit is at least 1.", context: ["maximum": String(maximum)])
+            throw KimpleError(
+                .invalidArgument, "A participation limit is at least 1.", context: ["maximum": String(maximum)])
         }
     }
 

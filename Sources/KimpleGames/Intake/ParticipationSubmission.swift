@@ -66,7 +66,8 @@ public struct ParticipationSubmission: Sendable, Hashable {
     public var fields: [String: FieldInput]
     public var context: SubmissionContext
 
-    public init(operation: OperationID, fields: [String: FieldInput], context: SubmissionContext = SubmissionContext()) {
+    public init(operation: OperationID, fields: [String: FieldInput], context: SubmissionContext = SubmissionContext())
+    {
         self.operation = operation
         self.fields = fields
         self.context = context

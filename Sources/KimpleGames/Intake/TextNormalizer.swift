@@ -73,7 +73,8 @@ enum TextNormalizer {
                 last = index
             }
         }
-        return first < 0 ? .ascii(first: 0, end: 0, count: bytes.count) : .ascii(first: first, end: last + 1, count: bytes.count)
+        return first < 0
+            ? .ascii(first: 0, end: 0, count: bytes.count) : .ascii(first: first, end: last + 1, count: bytes.count)
     }
 
     private static func controlError(_ field: String) -> KimpleError {

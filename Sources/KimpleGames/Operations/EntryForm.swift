@@ -140,7 +140,8 @@ public struct ConsentField: Sendable, Codable, Hashable {
     }
 
     /// The acceptance of the rules, required.
-    public static func rules(_ name: String = "rules", text: String = "I accept the rules of the game.") -> ConsentField {
+    public static func rules(_ name: String = "rules", text: String = "I accept the rules of the game.") -> ConsentField
+    {
         ConsentField(name: name, text: text, purpose: .rulesAcceptance, required: true)
     }
 

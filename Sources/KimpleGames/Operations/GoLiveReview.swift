@@ -161,9 +161,11 @@ public enum OperationRules {
         {
             invalid("tieBreakQuestion", "A contest needs a tie-break question (question subsidiaire).")
         }
-        if (operation.audience.expectedParticipants ?? 0) < 0 || operation.audience.promotions.contains(where: {
-            $0.reach < 0
-        }) {
+        if (operation.audience.expectedParticipants ?? 0) < 0
+            || operation.audience.promotions.contains(where: {
+                $0.reach < 0
+            })
+        {
             invalid("audience", "Audience figures are zero or more.")
         }
         if let route = operation.purchase.freeRoute,
@@ -197,7 +199,8 @@ public enum OperationRules {
                 }
             }
         }
-        for type in [FieldType.email, .phone, .birthDate, .country] where form.fields.filter({ $0.type == type }).count > 1 {
+        for type in [FieldType.email, .phone, .birthDate, .country]
+        where form.fields.filter({ $0.type == type }).count > 1 {
             invalid("form.fields", "A form has at most one \(type.rawValue) field.")
         }
         for consent in form.consents {

@@ -145,7 +145,9 @@ public final class OperationService: Sendable {
 
     /// Every problem that keeps operation `id` from going live under `licence` now,
     /// without changing anything (a dry run of ``schedule(_:under:by:)``).
-    public func review(_ id: OperationID, under licence: GamesLicence, by principal: Principal) async throws
+    public func review(
+        _ id: OperationID, under licence: GamesLicence, by principal: Principal
+    ) async throws
         -> GoLiveReview
     {
         var operation = try await load(id).operation
@@ -153,7 +155,9 @@ public final class OperationService: Sendable {
         return try await review(operation, licence: licence, principal: principal)
     }
 
-    private func review(_ operation: Operation, licence: GamesLicence, principal: Principal) async throws
+    private func review(
+        _ operation: Operation, licence: GamesLicence, principal: Principal
+    ) async throws
         -> GoLiveReview
     {
         var problems = OperationRules.goLiveProblems(of: operation, licence: licence, now: clock.now)
@@ -199,7 +203,9 @@ public final class OperationService: Sendable {
     /// `operation.special_category_refused`, a `privacy.` code of the gate...) with every
     /// problem's code in the context's `problems`; or `operation.illegal_transition`.
     @discardableResult
-    public func schedule(_ id: OperationID, under licence: GamesLicence, by principal: Principal) async throws
+    public func schedule(
+        _ id: OperationID, under licence: GamesLicence, by principal: Principal
+    ) async throws
         -> Operation
     {
         try await apply(.schedule, to: id, by: principal, reason: nil) { operation in
@@ -211,7 +217,8 @@ public final class OperationService: Sendable {
 
     /// `scheduled -> draft`, before the opening instant.
     @discardableResult
-    public func unschedule(_ id: OperationID, by principal: Principal, reason: String? = nil) async throws -> Operation {
+    public func unschedule(_ id: OperationID, by principal: Principal, reason: String? = nil) async throws -> Operation
+    {
         try await apply(.unschedule, to: id, by: principal, reason: reason)
     }
 
@@ -240,7 +247,9 @@ public final class OperationService: Sendable {
 
     /// `suspended -> ` the status before the suspension.
     @discardableResult
-    public func liftSuspension(_ id: OperationID, by principal: Principal, reason: String? = nil) async throws
+    public func liftSuspension(
+        _ id: OperationID, by principal: Principal, reason: String? = nil
+    ) async throws
         -> Operation
     {
         try await apply(.liftSuspension, to: id, by: principal, reason: reason)

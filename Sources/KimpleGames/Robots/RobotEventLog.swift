@@ -57,8 +57,9 @@ public final class RobotEventJournal: RobotEventLog {
     }
 
     /// The log in the tenant's `robot-events` store.
-    public static func open(_ storage: TenantStorage, clock: any Clock = SystemClock()) async throws -> RobotEventJournal
-    {
+    public static func open(
+        _ storage: TenantStorage, clock: any Clock = SystemClock()
+    ) async throws -> RobotEventJournal {
         RobotEventJournal(tenant: storage.tenant, log: try await storage.recordLog(storeName), clock: clock)
     }
 

@@ -88,7 +88,8 @@ public struct LoadTestingAgents: Sendable {
             return String(decoding: marker, as: UTF8.self)
         }
         for token in lowered.split(whereSeparator: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 59 || $0 == 44 }) {
-            let product = token.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false)
+            let product =
+                token.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false)
                 .first ?? token
             let name = String(decoding: product, as: UTF8.self)
             if Self.productTokens.contains(name) { return name }

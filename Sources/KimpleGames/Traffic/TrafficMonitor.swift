@@ -147,13 +147,15 @@ final class OperationTraffic: Sendable {
     func snapshot(at now: Date) -> TrafficSnapshot {
         let current = Self.minute(now)
         return state.withLock { state in
-            let minutes = state.ring.filter { $0.minute != Int64.min && $0.minute > current - 60 && $0.minute <= current }
-                .sorted { $0.minute < $1.minute }
-                .map {
-                    TrafficMinute(
-                        start: Date(timeIntervalSinceReferenceDate: Double($0.minute) * 60), accepted: $0.accepted,
-                        refused: $0.refused)
-                }
+            let minutes = state.ring.filter {
+                $0.minute != Int64.min && $0.minute > current - 60 && $0.minute <= current
+            }
+            .sorted { $0.minute < $1.minute }
+            .map {
+                TrafficMinute(
+                    start: Date(timeIntervalSinceReferenceDate: Double($0.minute) * 60), accepted: $0.accepted,
+                    refused: $0.refused)
+            }
             let sent: Bool
             if case .sent = state.alert { sent = true } else { sent = false }
             return TrafficSnapshot(

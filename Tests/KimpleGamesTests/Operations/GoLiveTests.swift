@@ -71,7 +71,8 @@ struct GoLiveTests {
     @Test("eligible countries must lie inside the licence territory")
     func territory() async throws {
         let licence = GamesLicence(licensee: Fixtures.brand, territory: ["FR"])
-        let error = try await scheduling(Fixtures.operation { $0.eligibleCountries = ["FR", "BE", "CH"] }, licence: licence)
+        let error = try await scheduling(
+            Fixtures.operation { $0.eligibleCountries = ["FR", "BE", "CH"] }, licence: licence)
         #expect(error?.code == .operationTerritoryOutsideLicence)
         #expect(error?.context["countries"] == "BE,CH")
         #expect(try await scheduling(Fixtures.operation { $0.eligibleCountries = ["FR"] }, licence: licence) == nil)
@@ -89,13 +90,16 @@ struct GoLiveTests {
         #expect(title?.context["content"] == "title")
         let banner = OperationContent(name: "banner", kind: .image, text: "Sans mise d’argent : gagnez !")
         let attached = try await scheduling(
-            Fixtures.operation { $0.contents = [banner, OperationContent(name: "intro", kind: .text, text: "Bonjour")] },
+            Fixtures.operation {
+                $0.contents = [banner, OperationContent(name: "intro", kind: .text, text: "Bonjour")]
+            },
             contentCheck: check)
         #expect(attached?.code == .operationContentRefused)
         #expect(attached?.context["content"] == "banner")
         // Whole words only, accents ignored: "Casinos" and "occasion" are not "casino".
         let fine = try await scheduling(
-            Fixtures.operation { $0.title = "Une occasion en or" }, contentCheck: TermListContentCheck(terms: ["casino"]))
+            Fixtures.operation { $0.title = "Une occasion en or" },
+            contentCheck: TermListContentCheck(terms: ["casino"]))
         #expect(fine == nil)
         let accented = try await scheduling(
             Fixtures.operation { $0.title = "Évènement spécial" },
@@ -162,7 +166,14 @@ struct GoLiveTests {
     @Test("definitions that cannot run are refused at creation with the field named")
     func definitions() async throws {
         let cases: [(String, (inout GameOperation) -> Void)] = [
-            ("form.consents.marketing", { $0.form.consents = [.rules(), ConsentField(name: "marketing", text: "News", purpose: .marketing, required: true)] }),
+            (
+                "form.consents.marketing",
+                {
+                    $0.form.consents = [
+                        .rules(), ConsentField(name: "marketing", text: "News", purpose: .marketing, required: true),
+                    ]
+                }
+            ),
             ("form.consents", { $0.form.consents = [.marketing(text: "News")] }),
             ("minimumAge", { $0.form.fields.removeAll { $0.type == .birthDate } }),
             ("identity", { $0.identity = .phone }),

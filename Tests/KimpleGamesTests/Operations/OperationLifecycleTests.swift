@@ -48,7 +48,8 @@ struct OperationLifecycleTests {
     // SPEC G-1
     @Test("lifting a suspension restores the status it interrupted")
     func liftRestoresPrevious() throws {
-        #expect(try OperationLifecycle.target(of: .liftSuspension, from: .suspended, beforeSuspension: .paused) == .paused)
+        #expect(
+            try OperationLifecycle.target(of: .liftSuspension, from: .suspended, beforeSuspension: .paused) == .paused)
         #expect(try OperationLifecycle.target(of: .liftSuspension, from: .suspended, beforeSuspension: .live) == .live)
     }
 
@@ -111,20 +112,27 @@ struct OperationLifecycleTests {
                 == Suspension(
                     by: provider, reason: "traffic threatens the platform (§7.3)", at: h.clock.now,
                     previousStatus: .paused))
-        #expect(await kimpleError { try await h.service.suspend(id, by: provider, reason: "again") }?.code == .operationIllegalTransition)
-        #expect(await kimpleError { try await h.service.suspend(id, by: provider, reason: "  ") }?.code == .invalidArgument)
+        #expect(
+            await kimpleError { try await h.service.suspend(id, by: provider, reason: "again") }?.code
+                == .operationIllegalTransition)
+        #expect(
+            await kimpleError { try await h.service.suspend(id, by: provider, reason: "  ") }?.code == .invalidArgument)
         #expect(try await h.service.liftSuspension(id, by: provider).status == .paused)
         #expect(try await h.service.resume(id, by: Fixtures.staff).status == .live)
 
         // The closing instant, then drawn and archived; nothing comes back from archived.
         h.clock.set(Fixtures.closesAt)
         #expect(try await h.service.operation(id).status == .closed)
-        #expect(await kimpleError { try await h.service.resume(id, by: Fixtures.staff) }?.code == .operationIllegalTransition)
+        #expect(
+            await kimpleError { try await h.service.resume(id, by: Fixtures.staff) }?.code
+                == .operationIllegalTransition)
         try await h.service.markDrawn(id, by: Fixtures.staff)
         let archived = try await h.service.archive(id, by: Fixtures.staff)
         #expect(archived.status == .archived)
         #expect(
-            archived.history.map(\.to) == [.scheduled, .live, .paused, .suspended, .paused, .live, .closed, .drawn, .archived])
+            archived.history.map(\.to) == [
+                .scheduled, .live, .paused, .suspended, .paused, .live, .closed, .drawn, .archived,
+            ])
         for command in LifecycleCommand.allCases {
             #expect(
                 await kimpleError {
@@ -172,6 +180,8 @@ struct OperationLifecycleTests {
         // After the opening instant a scheduled operation is live: it cannot be unscheduled.
         try await h.service.schedule(id, under: Fixtures.licence, by: Fixtures.staff)
         h.clock.set(Fixtures.during)
-        #expect(await kimpleError { try await h.service.unschedule(id, by: Fixtures.staff) }?.code == .operationIllegalTransition)
+        #expect(
+            await kimpleError { try await h.service.unschedule(id, by: Fixtures.staff) }?.code
+                == .operationIllegalTransition)
     }
 }

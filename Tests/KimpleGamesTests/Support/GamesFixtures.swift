@@ -143,17 +143,21 @@ struct Harness {
     func submission(
         _ fields: [String: FieldInput] = Fixtures.fields(), operation: OperationID = Fixtures.operationID,
         source: String? = "203.0.113.7",
-        userAgent: String? = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
+        userAgent: String? =
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36",
         hostKey: String? = nil
     ) -> ParticipationSubmission {
         ParticipationSubmission(
             operation: operation, fields: fields,
             context: SubmissionContext(
-                hostKey: hostKey, source: source, userAgent: userAgent, formStartedAt: clock.now.addingTimeInterval(-30)))
+                hostKey: hostKey, source: source, userAgent: userAgent, formStartedAt: clock.now.addingTimeInterval(-30)
+            ))
     }
 
     /// Submits and returns the result.
-    func submit(_ fields: [String: FieldInput] = Fixtures.fields(), source: String? = "203.0.113.7") async throws
+    func submit(
+        _ fields: [String: FieldInput] = Fixtures.fields(), source: String? = "203.0.113.7"
+    ) async throws
         -> IntakeResult
     {
         try await intake.submit(submission(fields, source: source))

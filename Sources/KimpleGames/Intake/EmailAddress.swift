@@ -11,24 +11,78 @@ public enum EmailAddress {
     /// `text` (already trimmed and NFC) checked and lower-cased.
     /// Throws `participation.invalid_email`.
     public static func normalize(_ text: String, field: String = "email") throws(KimpleError) -> String {
-        let invalid = KimpleError(
-            .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
-            context: ["field": field])
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 3, utf8.count <= 254, let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { throw invalid }
-        let local = utf8[..<at]
-        let domain = utf8[(at + 1)...]
-        guard isValidLocal(local), isValidDomain(domain) else { throw invalid }
-        if utf8.allSatisfy({ $0 < 0x80 }) {
-            var lowered = utf8
-            var changed = false
-            for index in lowered.indices where lowered[index] >= 65 && lowered[index] <= 90 {
-                lowered[index] += 32
-                changed = true
-            }
-            return changed ? String(decoding: lowered, as: UTF8.self) : text
+        let verdict =
+            text.utf8.withContiguousStorageIfAvailable { check($0) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { check($0) }
+        guard verdict.valid else {
+            throw KimpleError(
+                .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
+                context: ["field": field])
         }
-        return text.lowercased()
+        guard verdict.ascii else { return text.lowercased() }
+        guard verdict.upper else { return text }
+        return String(
+            decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
+    /// One pass over the bytes: whether the address is valid, ASCII, and has upper-case letters.
+    private static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> (valid: Bool, ascii: Bool, upper: Bool) {
+        let invalid = (valid: false, ascii: false, upper: false)
+        let count = bytes.count
+        guard count >= 3, count <= 254 else { return invalid }
+        var at = -1
+        for index in stride(from: count - 1, through: 0, by: -1) where bytes[index] == UInt8(ascii: "@") {
+            at = index
+            break
+        }
+        guard at >= 1, at <= 64, at < count - 1 else { return invalid }
+        var ascii = true
+        var upper = false
+        // Local part: atext and single inner dots.
+        guard bytes[0] != UInt8(ascii: "."), bytes[at - 1] != UInt8(ascii: ".") else { return invalid }
+        var previousDot = false
+        for index in 0..<at {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: ".") {
+                if previousDot { return invalid }
+                previousDot = true
+                continue
+            }
+            previousDot = false
+            guard isAtext(byte) else { return invalid }
+            if byte >= 0x80 { ascii = false } else if byte >= 65 && byte <= 90 { upper = true }
+        }
+        // Domain: at least two labels of letters, digits and inner hyphens; top label not all digits.
+        var labels = 0
+        var labelStart = at + 1
+        var labelDigitsOnly = true
+        for index in (at + 1)...count {
+            let byte: UInt8 = index < count ? bytes[index] : UInt8(ascii: ".")
+            if byte == UInt8(ascii: ".") {
+                let length = index - labelStart
+                guard length >= 1, length <= 63, bytes[labelStart] != UInt8(ascii: "-"),
+                    bytes[index - 1] != UInt8(ascii: "-")
+                else { return invalid }
+                labels += 1
+                if index == count, length < 2 || labelDigitsOnly { return invalid }
+                labelStart = index + 1
+                labelDigitsOnly = true
+                continue
+            }
+            switch byte {
+            case 97...122, UInt8(ascii: "-"): labelDigitsOnly = false
+            case 65...90:
+                labelDigitsOnly = false
+                upper = true
+            case 48...57: break
+            case 0x80...:
+                labelDigitsOnly = false
+                ascii = false
+            default: return invalid
+            }
+        }
+        guard labels >= 2, count - at - 1 <= 253 else { return invalid }
+        return (true, ascii, upper)
     }
 
     /// The form of a normalised `address` that identifies a person under `folding`:
@@ -62,40 +116,6 @@ public enum EmailAddress {
         default:
             return byte >= 0x80
         }
-    }
-
-    private static func isValidLocal(_ local: ArraySlice<UInt8>) -> Bool {
-        guard !local.isEmpty, local.count <= 64, local.first != UInt8(ascii: "."), local.last != UInt8(ascii: ".")
-        else { return false }
-        var previousDot = false
-        for byte in local {
-            if byte == UInt8(ascii: ".") {
-                if previousDot { return false }
-                previousDot = true
-            } else {
-                guard isAtext(byte) else { return false }
-                previousDot = false
-            }
-        }
-        return true
-    }
-
-    private static func isValidDomain(_ domain: ArraySlice<UInt8>) -> Bool {
-        guard !domain.isEmpty, domain.count <= 253 else { return false }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard labels.count >= 2 else { return false }
-        for label in labels {
-            guard !label.isEmpty, label.count <= 63, label.first != UInt8(ascii: "-"), label.last != UInt8(ascii: "-")
-            else { return false }
-            for byte in label {
-                let ok =
-                    (byte >= 97 && byte <= 122) || (byte >= 65 && byte <= 90) || (byte >= 48 && byte <= 57)
-                    || byte == UInt8(ascii: "-") || byte >= 0x80
-                guard ok else { return false }
-            }
-        }
-        guard let top = labels.last, top.count >= 2, !top.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return false }
-        return true
     }
 }
 

@@ -26,8 +26,11 @@ enum EntryCoding {
             .name, .birthDate, .email, .phone, .postalAddress, .answers, .submittedContent, .consents, .ipAddress,
             .deviceIdentifier, .userAgent, .identity, .contact, .participation, .online, .special,
         ] + DataCategory.specialCategories
-    private static let categoryCodes: [DataCategory: UInt64] = Dictionary(
-        uniqueKeysWithValues: knownCategories.enumerated().map { ($1, UInt64($0 + 1)) })
+    private static let categoryCodes: [DataCategory: UInt8] = Dictionary(
+        uniqueKeysWithValues: knownCategories.enumerated().map { ($1, UInt8($0 + 1)) })
+
+    /// The record code of `category`: its position in ``knownCategories`` plus one, or 0.
+    static func code(of category: DataCategory) -> UInt8 { categoryCodes[category] ?? 0 }
 
     /// The header every entry record starts with: what the index needs.
     struct Header {
@@ -61,12 +64,8 @@ enum EntryCoding {
         writer.writeVarint(UInt64(draft.fields.count))
         for field in draft.fields {
             writer.writeString(field.name)
-            if let code = categoryCodes[field.category] {
-                writer.writeVarint(code)
-            } else {
-                writer.writeVarint(0)
-                writer.writeString(field.category.rawValue)
-            }
+            writer.write(field.categoryCode)
+            if field.categoryCode == 0 { writer.writeString(field.category.rawValue) }
             writer.writeString(field.value)
         }
         writer.writeVarint(UInt64(draft.consents.count))
@@ -124,7 +123,9 @@ enum EntryCoding {
                 guard code <= UInt64(knownCategories.count) else { throw corrupted("category code") }
                 category = knownCategories[Int(code - 1)]
             }
-            draft.fields.append(EntryField(name: name, value: try reader.string(), category: category))
+            draft.fields.append(
+                EntryField(
+                    name: name, value: try reader.string(), category: category, code: UInt8(truncatingIfNeeded: code)))
         }
         let consentCount = try reader.count()
         draft.consents.reserveCapacity(consentCount)

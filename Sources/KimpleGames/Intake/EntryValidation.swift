@@ -21,11 +21,11 @@ public struct ValidatedEntry: Sendable, Hashable {
 public enum EntryValidation {
     /// Validates and normalises `values` for `operation`, on the local date `today`.
     ///
-    /// Checks, in order: no unknown field; each field's type, requirement and length
-    /// (text trimmed, NFC, without control characters; e-mail syntax, lower case; phone
-    /// E.164; dates `YYYY-MM-DD`; choices among the options; country among the eligible
-    /// ones); consents (only an explicit `true` gives one; required ones must be given);
-    /// the minimum age from the birth date.
+    /// Checks, in order: each field's type, requirement and length, in form order (text
+    /// trimmed, NFC, without control characters; e-mail syntax, lower case; phone E.164;
+    /// dates `YYYY-MM-DD`; choices among the options; country among the eligible ones);
+    /// consents (only an explicit `true` gives one; required ones must be given); no
+    /// unknown field; the minimum age from the birth date.
     ///
     /// Throws the first problem as a `KimpleError` with a `participation.` code and the
     /// field in its context: `unknown_field`, `missing_field`, `invalid_field`,
@@ -34,61 +34,34 @@ public enum EntryValidation {
     public static func validate(
         _ values: [String: FieldInput], for operation: Operation, today: CivilDate
     ) throws(KimpleError) -> ValidatedEntry {
+        try validate(values, for: operation, categoryCodes: nil, today: today)
+    }
+
+    /// ``validate(_:for:today:)`` with the record codes of the form fields' categories
+    /// computed once (by the intake's plan), in form order.
+    static func validate(
+        _ values: [String: FieldInput], for operation: Operation, categoryCodes codes: [UInt8]?, today: CivilDate
+    ) throws(KimpleError) -> ValidatedEntry {
         let form = operation.form
         var result = ValidatedEntry(fields: [], consents: [])
         result.fields.reserveCapacity(form.fields.count)
+        // Each form entry is looked up once; values matched by none are unknown (checked
+        // after the form's own entries, without a second lookup of each).
         var known = 0
-        if let honeypot = form.honeypotField, values[honeypot] != nil { known += 1 }
-        for consent in form.consents where values[consent.name] != nil { known += 1 }
-        for field in form.fields where values[field.name] != nil { known += 1 }
-        if known != values.count {
-            let unknown =
-                values.keys.filter { name in
-                    name != form.honeypotField && form.field(named: name) == nil
-                        && !form.consents.contains(where: { $0.name == name })
-                }.min() ?? ""
-            throw KimpleError(
-                .participationUnknownField, "The submission has a field the form does not define.",
-                context: ["field": String(unknown.prefix(64))])
-        }
-
-        for field in form.fields {
-            guard let input = values[field.name], let value = try normalized(input, field: field, operation: operation)
-            else {
-                if field.required {
-                    throw KimpleError(
-                        .participationMissingField, "Fill in \(field.label).", context: ["field": field.name])
-                }
-                continue
+        // Fields are read in place through a buffer: no copy of each field's strings.
+        try form.fields.withUnsafeBufferPointer { (fields) throws(KimpleError) in
+            for index in fields.indices {
+                try validateField(
+                    fields[index], index: index, values: values, operation: operation, codes: codes, today: today,
+                    known: &known, into: &result)
             }
-            switch field.type {
-            case .email: result.email = value
-            case .phone: result.phone = value
-            case .country: result.country = value
-            case .birthDate:
-                let birth = try date(value, field: field.name)
-                guard birth <= today else {
-                    throw KimpleError(
-                        .participationInvalidDate, "A birth date cannot be in the future.",
-                        context: ["field": field.name])
-                }
-                result.birthDate = birth
-            case .date:
-                _ = try date(value, field: field.name)
-            case .checkbox:
-                if field.required, value != "true" {
-                    throw KimpleError(
-                        .participationMissingField, "Tick \(field.label).", context: ["field": field.name])
-                }
-            case .text, .multilineText, .choice:
-                break
-            }
-            result.fields.append(EntryField(name: field.name, value: value, category: field.category))
         }
 
         for consent in form.consents {
             let given: Bool
-            switch values[consent.name] {
+            let input = values[consent.name]
+            if input != nil { known += 1 }
+            switch input {
             case nil: given = false
             case .flag(let flag): given = flag
             case .some(let input):
@@ -109,6 +82,18 @@ public enum EntryValidation {
             }
         }
 
+        if let honeypot = form.honeypotField, values[honeypot] != nil { known += 1 }
+        if known != values.count {
+            let unknown =
+                values.keys.filter { name in
+                    name != form.honeypotField && form.field(named: name) == nil
+                        && !form.consents.contains(where: { $0.name == name })
+                }.min() ?? ""
+            throw KimpleError(
+                .participationUnknownField, "The submission has a field the form does not define.",
+                context: ["field": String(unknown.prefix(64))])
+        }
+
         if let minimum = operation.minimumAge, minimum > 0 {
             guard let birth = result.birthDate else {
                 throw KimpleError(
@@ -123,6 +108,48 @@ public enum EntryValidation {
             }
         }
         return result
+    }
+
+    private static func validateField(
+        _ field: FormField, index: Int, values: [String: FieldInput], operation: Operation, codes: [UInt8]?,
+        today: CivilDate, known: inout Int, into result: inout ValidatedEntry
+    ) throws(KimpleError) {
+        let input = values[field.name]
+        if input != nil { known += 1 }
+        guard let input, let value = try normalized(input, field: field, operation: operation)
+        else {
+            if field.required {
+                throw KimpleError(
+                    .participationMissingField, "Fill in \(field.label).", context: ["field": field.name])
+            }
+            return
+        }
+        switch field.type {
+        case .email: result.email = value
+        case .phone: result.phone = value
+        case .country: result.country = value
+        case .birthDate:
+            let birth = try date(value, field: field.name)
+            guard birth <= today else {
+                throw KimpleError(
+                    .participationInvalidDate, "A birth date cannot be in the future.",
+                    context: ["field": field.name])
+            }
+            result.birthDate = birth
+        case .date:
+            _ = try date(value, field: field.name)
+        case .checkbox:
+            if field.required, value != "true" {
+                throw KimpleError(
+                    .participationMissingField, "Tick \(field.label).", context: ["field": field.name])
+            }
+        case .text, .multilineText, .choice:
+            break
+        }
+        result.fields.append(
+            EntryField(
+                name: field.name, value: value, category: field.category,
+                code: codes.map { $0[index] } ?? EntryCoding.code(of: field.category)))
     }
 
     /// The normalised value of `input`, or `nil` when it is empty.
@@ -179,8 +206,27 @@ public enum EntryValidation {
         return value
     }
 
-    private static func date(_ text: String, field: String) throws(KimpleError) -> CivilDate {
+    /// `YYYY-MM-DD` read byte by byte (no allocation), then checked as a calendar date.
+    static func date(_ text: String, field: String) throws(KimpleError) -> CivilDate {
+        let parts: (Int, Int, Int)? =
+            text.utf8.withContiguousStorageIfAvailable { bytes in
+                guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else {
+                    return nil
+                }
+                func number(_ range: Range<Int>) -> Int? {
+                    var value = 0
+                    for index in range {
+                        let digit = Int(bytes[index]) - 48
+                        guard (0...9).contains(digit) else { return nil }
+                        value = value * 10 + digit
+                    }
+                    return value
+                }
+                guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
+                return (year, month, day)
+            } ?? nil
         do {
+            if let (year, month, day) = parts { return try CivilDate(year: year, month: month, day: day) }
             return try CivilDate(text)
         } catch {
             throw KimpleError(

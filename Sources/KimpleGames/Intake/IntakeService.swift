@@ -46,14 +46,21 @@ public final class IntakeService: Sendable {
         let participationRequest: ProcessingRequest
         let fraudRequest: ProcessingRequest
         let special: Set<DataCategory>
+        let categoryCodes: [UInt8]
+        let traffic: OperationTraffic
         /// Expiry of the last grants (seconds since 2001), participation then fraud prevention.
         let grants = Mutex<(participation: Double, fraud: Double)>((-Double.infinity, -Double.infinity))
 
-        init(_ stored: StoredOperation, secret: IdentitySecret, configuration: IntakeConfiguration) throws {
+        init(
+            _ stored: StoredOperation, secret: IdentitySecret, configuration: IntakeConfiguration,
+            traffic: OperationTraffic
+        ) throws {
             let operation = stored.operation
             self.operation = operation
+            self.traffic = traffic
             self.version = stored.version
             self.periods = try ParticipationPeriods(of: operation)
+            self.categoryCodes = operation.form.fields.map { EntryCoding.code(of: $0.category) }
             self.hasher = IdentityHasher(secret: secret, operation: operation.id)
             var categories = operation.form.dataCategories
             if configuration.keepsSource { categories.insert(.ipAddress) }
@@ -141,23 +148,23 @@ public final class IntakeService: Sendable {
                     .participationUnknownOperation, "There is no such operation.",
                     context: ["operation": submission.operation.rawValue]))
         }
-        let operation = plan.operation
         let context = submission.context
         let source = context.source
+        let sourceKey = source?.hashValue
 
         // Robots, stateless then per source.
-        let honeypot = operation.form.honeypotField.flatMap { submission.fields[$0] }
+        let honeypot = plan.operation.form.honeypotField.flatMap { submission.fields[$0] }
         if let detection = detector.inspect(
             honeypotValue: honeypot, userAgent: context.userAgent, formStartedAt: context.formStartedAt, now: now)
-            ?? source.flatMap({ detector.consumeBurst(source: $0, now: now) })
+            ?? sourceKey.flatMap({ detector.consumeBurst(sourceKey: $0, now: now) })
         {
-            return try await robot(detection, operation: operation.id, source: source, at: now)
+            return try await robot(detection, plan: plan, source: source, at: now)
         }
 
         // The window.
-        let status = operation.effectiveStatus(at: now)
+        let status = plan.operation.effectiveStatus(at: now)
         guard status == .live else {
-            return refuse(Self.windowClosed(operation, status: status, at: now), operation: operation.id, at: now)
+            return refuse(Self.windowClosed(plan.operation, status: status, at: now), plan: plan, at: now)
         }
 
         try await authorize(plan, fraud: source != nil || context.userAgent != nil, at: now)
@@ -166,16 +173,17 @@ public final class IntakeService: Sendable {
         let validated: ValidatedEntry
         do {
             validated = try EntryValidation.validate(
-                submission.fields, for: operation, today: plan.periods.date(of: now))
+                submission.fields, for: plan.operation, categoryCodes: plan.categoryCodes,
+                today: plan.periods.date(of: now))
         } catch {
-            return refuse(error, operation: operation.id, at: now)
+            return refuse(error, plan: plan, at: now)
         }
 
         // The identity.
         let identityValue: String?
-        switch operation.identity {
+        switch plan.operation.identity {
         case .email:
-            identityValue = validated.email.map { EmailAddress.identity(of: $0, folding: operation.emailFolding) }
+            identityValue = validated.email.map { EmailAddress.identity(of: $0, folding: plan.operation.emailFolding) }
         case .phone: identityValue = validated.phone
         case .hostKey: identityValue = context.hostKey.flatMap { try? TextNormalizer.normalize($0, field: "hostKey") }
         }
@@ -183,47 +191,48 @@ public final class IntakeService: Sendable {
             return refuse(
                 KimpleError(
                     .participationIdentityMissing, "The value identifying the participant is missing.",
-                    context: ["identity": operation.identity.rawValue]), operation: operation.id, at: now)
+                    context: ["identity": plan.operation.identity.rawValue]), plan: plan, at: now)
         }
-        let identity = plan.hasher.key(for: identityValue, source: operation.identity)
-        if let source, let detection = detector.noteIdentity(identity, source: source, now: now) {
-            return try await robot(detection, operation: operation.id, source: source, at: now)
+        let identity = plan.hasher.key(for: identityValue, source: plan.operation.identity)
+        if let sourceKey, let detection = detector.noteIdentity(identity, sourceKey: sourceKey, now: now) {
+            return try await robot(detection, plan: plan, source: source, at: now)
         }
 
         // The limit and the insert, one atomic step.
         let draft = EntryDraft(
-            operation: operation.id, identity: identity,
-            period: plan.periods.period(of: now, for: operation.limit.period),
+            operation: plan.operation.id, identity: identity,
+            period: plan.periods.period(of: now, for: plan.operation.limit.period),
             receivedAt: now, participant: context.participant,
             hostKey: context.hostKey.flatMap { try? TextNormalizer.normalize($0, field: "hostKey") },
             source: configuration.keepsSource ? source : nil, fields: validated.fields, consents: validated.consents)
         let entry: ParticipationEntry
-        switch try await participations.insert(draft, maximumPerPeriod: operation.limit.maximum) {
+        switch try await participations.insert(draft, maximumPerPeriod: plan.operation.limit.maximum) {
         case .limitReached(let existing):
             return refuse(
                 KimpleError(
                     .participationDuplicate,
-                    operation.limit.period == .operation
+                    plan.operation.limit.period == .operation
                         ? "You have already taken part in this operation."
                         : "You have already taken part the most times allowed for this period.",
                     context: [
-                        "maximum": String(operation.limit.maximum), "existing": String(existing),
-                        "period": operation.limit.period.rawValue,
-                    ]), operation: operation.id, at: now)
+                        "maximum": String(plan.operation.limit.maximum), "existing": String(existing),
+                        "period": plan.operation.limit.period.rawValue,
+                    ]), plan: plan, at: now)
         case .inserted(let inserted):
             entry = inserted
         }
 
-        await countAccepted(operation, at: now)
+        await countAccepted(plan, at: now)
         let outcome: ParticipationOutcome
         do {
-            outcome = try await decider.decide(for: entry, in: operation)
+            outcome = try await decider.decide(for: entry, in: plan.operation)
         } catch {
             outcome = .undecided((error as? KimpleError)?.code ?? "games.decider_failed")
         }
         return .accepted(
             AcceptedParticipation(
-                entry: entry.id, sequence: entry.sequence, operation: operation.id, receivedAt: now, outcome: outcome))
+                entry: entry.id, sequence: entry.sequence, operation: plan.operation.id, receivedAt: now,
+                outcome: outcome))
     }
 
     /// Takes part with a raw JSON submission (a flat object of field names and values):
@@ -282,13 +291,13 @@ public final class IntakeService: Sendable {
             }
         }
         let context = submission.context
-        for (name, value) in [
-            ("source", context.source), ("userAgent", context.userAgent), ("hostKey", context.hostKey),
-        ]
-        where (value?.utf8.count ?? 0) > limits.maximumContextBytes {
+        let longest = max(
+            context.source?.utf8.count ?? 0, context.userAgent?.utf8.count ?? 0, context.hostKey?.utf8.count ?? 0)
+        if longest > limits.maximumContextBytes {
             return KimpleError(
-                .participationPayloadTooLarge, "A context value is longer than the intake accepts.",
-                context: ["field": name, "limit": String(limits.maximumContextBytes)])
+                .participationPayloadTooLarge,
+                "A context value (source, user agent, host key) is longer than the intake accepts.",
+                context: ["limit": String(limits.maximumContextBytes)])
         }
         return nil
     }
@@ -301,8 +310,8 @@ public final class IntakeService: Sendable {
             try await participations.bindIdentitySecret(secret.fingerprint)
             secretBound.store(true, ordering: .releasing)
         }
-        let plan = try Plan(stored, secret: secret, configuration: configuration)
         let counters = try await trafficCounters(id)
+        let plan = try Plan(stored, secret: secret, configuration: configuration, traffic: counters)
         let kept = plans.withLock { plans in
             if let existing = plans[id], existing.version >= plan.version { return existing }
             plans[id] = plan
@@ -346,14 +355,14 @@ public final class IntakeService: Sendable {
     }
 
     private func robot(
-        _ detection: RobotDetection, operation: OperationID, source: String?, at now: Date
+        _ detection: RobotDetection, plan: Plan, source: String?, at now: Date
     ) async throws -> IntakeResult {
-        try await recorder.record(detection, operation: operation, source: source ?? "", at: now)
-        return refuse(detection.error, operation: operation, at: now)
+        try await recorder.record(detection, operation: plan.operation.id, source: source ?? "", at: now)
+        return refuse(detection.error, plan: plan, at: now)
     }
 
-    private func refuse(_ error: KimpleError, operation: OperationID, at now: Date) -> IntakeResult {
-        refused(error.code, operation: operation, at: now)
+    private func refuse(_ error: KimpleError, plan: Plan, at now: Date) -> IntakeResult {
+        plan.traffic.refused(error.code, at: now)
         return .rejected(error)
     }
 
@@ -366,10 +375,9 @@ public final class IntakeService: Sendable {
             accepted: accepted, audience: operation.audience, threshold: configuration.trafficAlertThreshold)
     }
 
-    private func countAccepted(_ operation: Operation, at now: Date) async {
-        guard let counters = traffic.withLock({ $0[operation.id] }) else { return }
-        if counters.accepted(at: now, needsAlert: { self.needsAlert($0, operation) }) {
-            await sendAlert(operation, counters: counters, at: now)
+    private func countAccepted(_ plan: Plan, at now: Date) async {
+        if plan.traffic.accepted(at: now, needsAlert: { self.needsAlert($0, plan.operation) }) {
+            await sendAlert(plan.operation, counters: plan.traffic, at: now)
         }
     }
 

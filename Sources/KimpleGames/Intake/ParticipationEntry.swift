@@ -19,12 +19,35 @@ public struct EntryField: Sendable, Hashable, Codable {
     /// date, a choice option, `true` / `false`, a country code.
     public var value: String
     /// The field's data category.
-    public var category: DataCategory
+    public var category: DataCategory {
+        didSet { categoryCode = EntryCoding.code(of: category) }
+    }
+    /// The category's code in the binary record (0: written out), kept with the field so
+    /// that encoding an entry looks nothing up.
+    private(set) var categoryCode: UInt8
 
     public init(name: String, value: String, category: DataCategory) {
+        self.init(name: name, value: value, category: category, code: EntryCoding.code(of: category))
+    }
+
+    /// A field whose category code is already known (`code` must be `EntryCoding.code(of: category)`).
+    init(name: String, value: String, category: DataCategory, code: UInt8) {
         self.name = name
         self.value = value
         self.category = category
+        self.categoryCode = code
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case name, value, category
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(
+            name: try container.decode(String.self, forKey: .name),
+            value: try container.decode(String.self, forKey: .value),
+            category: try container.decode(DataCategory.self, forKey: .category))
     }
 }
 

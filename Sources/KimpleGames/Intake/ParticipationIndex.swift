@@ -12,6 +12,12 @@ struct ParticipationIndex {
         var low: UInt64
         var period: Int32
         var operation: UInt32
+
+        /// The identity key's bits are already uniform (an HMAC): hashing one word of them
+        /// mixed with the rest is enough and cheaper than hashing all 24 bytes.
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(high ^ (UInt64(UInt32(bitPattern: period)) << 32 | UInt64(operation)))
+        }
     }
 
     private static let shardCount = 64
@@ -52,12 +58,18 @@ struct ParticipationIndex {
     /// Counts one more entry for `key` if it has fewer than `maximum`; returns the count
     /// found (the insert happened when it is below `maximum`).
     mutating func claim(_ key: LimitKey, maximum: Int) -> Int {
-        let shard = Int(key.low & 63)
-        let existing = Int(limits[shard][key] ?? 0)
+        // One hash lookup: the count is read and bumped in place (a new key starts at 0 and
+        // is always bumped, since `maximum >= 1`: no zero is left behind).
+        let existing = Self.bump(&limits[Int(key.low & 63)][key, default: 0], below: maximum)
         guard existing < maximum else { return existing }
-        limits[shard][key] = UInt32(existing + 1)
         operationCounts[Int(key.operation)] += 1
         liveCount += 1
+        return existing
+    }
+
+    private static func bump(_ count: inout UInt32, below maximum: Int) -> Int {
+        let existing = Int(count)
+        if existing < maximum { count += 1 }
         return existing
     }
 

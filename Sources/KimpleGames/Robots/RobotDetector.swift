@@ -90,7 +90,11 @@ public final class RobotDetector: Sendable {
     /// Takes one token from `source`'s bucket; returns a ``RobotSignal/burstRate`` detection
     /// when the bucket is empty (nothing is taken then).
     public func consumeBurst(source: String, now: Date) -> RobotDetection? {
-        let key = source.hashValue
+        consumeBurst(sourceKey: source.hashValue, now: now)
+    }
+
+    /// ``consumeBurst(source:now:)`` with the source's `hashValue` already computed.
+    func consumeBurst(sourceKey key: Int, now: Date) -> RobotDetection? {
         let t = now.timeIntervalSinceReferenceDate
         let refused: Bool = withSource(key, now: t) { state in
             state.tokens = min(
@@ -111,7 +115,11 @@ public final class RobotDetector: Sendable {
     /// detection when the source already submitted the policy's limit of distinct
     /// identities in the current window (the new one is not counted then).
     public func noteIdentity(_ identity: IdentityKey, source: String, now: Date) -> RobotDetection? {
-        let key = source.hashValue
+        noteIdentity(identity, sourceKey: source.hashValue, now: now)
+    }
+
+    /// ``noteIdentity(_:source:now:)`` with the source's `hashValue` already computed.
+    func noteIdentity(_ identity: IdentityKey, sourceKey key: Int, now: Date) -> RobotDetection? {
         let t = now.timeIntervalSinceReferenceDate
         let refused: Bool = withSource(key, now: t) { state in
             if t - state.churnStart >= policy.identityChurnWindow {
@@ -134,17 +142,15 @@ public final class RobotDetector: Sendable {
     private func withSource(_ key: Int, now t: Double, _ body: (inout SourceState) -> Bool) -> Bool {
         let shard = shards[Int(UInt(bitPattern: key) % UInt(Self.shardCount))]
         return shard.lock.withLock { states in
-            if states[key] == nil {
-                if states.count >= policy.maximumTrackedSourcesPerShard { evict(&states, now: t) }
-                states[key] = SourceState(tokens: policy.burstCapacity, updated: t, churnStart: t, lastSeen: t)
-            }
-            // The entry exists: a force unwrap would be safe, but stay explicit.
-            guard var state = states[key] else { return false }
-            state.lastSeen = max(state.lastSeen, t)
-            let refused = body(&state)
-            states[key] = state
-            return refused
+            if states.count >= policy.maximumTrackedSourcesPerShard, states[key] == nil { evict(&states, now: t) }
+            let fresh = SourceState(tokens: policy.burstCapacity, updated: t, churnStart: t, lastSeen: t)
+            return Self.update(&states[key, default: fresh], now: t, body)
         }
+    }
+
+    private static func update(_ state: inout SourceState, now t: Double, _ body: (inout SourceState) -> Bool) -> Bool {
+        state.lastSeen = max(state.lastSeen, t)
+        return body(&state)
     }
 
     /// Forgets sources idle long enough that forgetting changes nothing (full bucket,

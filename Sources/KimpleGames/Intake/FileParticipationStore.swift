@@ -31,7 +31,9 @@ public final class FileParticipationStore: ParticipationStore {
         case full(Int)
     }
 
+    /// The tenant whose participations these are.
     public let tenant: TenantID
+    /// `games.participations`.
     public var holderName: String { ParticipationSubjects.holderName }
     /// The journal the entries live in.
     public let journal: FileJournal
@@ -86,6 +88,7 @@ public final class FileParticipationStore: ParticipationStore {
 
     // MARK: ParticipationStore
 
+    /// Implements ``ParticipationStore/insert(_:maximumPerPeriod:)``: limit check and insert under one lock.
     public func insert(_ draft: EntryDraft, maximumPerPeriod: Int) async throws -> ParticipationInsert {
         try ParticipationSubjects.checkMaximum(maximumPerPeriod)
         let payload = Data(EntryCoding.encode(draft))
@@ -117,6 +120,7 @@ public final class FileParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/entry(_:)``.
     public func entry(_ id: EntryID) async throws -> ParticipationEntry? {
         guard let sequence = ParticipationEntry.referenceSequence(of: id) else { return nil }
         var found: ParticipationEntry?
@@ -144,10 +148,12 @@ public final class FileParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/entryCount(of:)``.
     public func entryCount(of operation: OperationID) async throws -> Int {
         state.withLock { $0.entryCount(of: operation) }
     }
 
+    /// Implements ``ParticipationStore/entryCount(of:operation:period:)``.
     public func entryCount(of identity: IdentityKey, operation: OperationID, period: Int64) async throws -> Int {
         try state.withLock { index in
             guard let number = index.existingNumber(of: operation) else { return 0 }
@@ -155,6 +161,7 @@ public final class FileParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/bindIdentitySecret(_:)``; throws `participation.identity_secret_mismatch`.
     public func bindIdentitySecret(_ fingerprint: SHA256Digest) async throws {
         let ticket: AppendTicket? = try state.withLock { index in
             if let bound = index.fingerprint {
@@ -175,6 +182,7 @@ public final class FileParticipationStore: ParticipationStore {
 
     // MARK: PersonalDataHolder
 
+    /// Every entry about `subject` (see ``ParticipationStore`` for how locators are normalised).
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         let matches = ParticipationSubjects.matcher(subject)
         var records: [PersonalDataRecord] = []
@@ -189,10 +197,12 @@ public final class FileParticipationStore: ParticipationStore {
         return records
     }
 
+    /// Erases every entry about `subject` for real and forgets their identity keys.
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
         try await eraseEntries(where: ParticipationSubjects.matcher(subject))
     }
 
+    /// Sets `field` (a form field, `participant`, `hostKey` or `source`) to `value` in every entry about `subject`.
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         let matches = ParticipationSubjects.matcher(subject)
         var changed: [String] = []
@@ -209,14 +219,17 @@ public final class FileParticipationStore: ParticipationStore {
         return changed
     }
 
+    /// Erases every entry received before `cutoff` (removed, not pseudonymised).
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
         try await eraseEntries { $0.receivedAt < cutoff }
     }
 
+    /// Erases every entry; the identity-secret binding stays.
     public func eraseAll() async throws -> ErasureOutcome {
         try await eraseEntries { _ in true }
     }
 
+    /// The number of entries held.
     public func recordCount() async throws -> Int {
         state.withLock { $0.liveCount }
     }

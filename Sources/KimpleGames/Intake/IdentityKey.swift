@@ -16,6 +16,7 @@ public struct IdentityKey: Hashable, Sendable, Codable, Comparable, CustomString
     /// Bytes 8-15, big-endian.
     public let low: UInt64
 
+    /// The key whose bytes are `high` then `low`, big-endian.
     public init(high: UInt64, low: UInt64) {
         self.high = high
         self.low = low
@@ -51,8 +52,10 @@ public struct IdentityKey: Hashable, Sendable, Codable, Comparable, CustomString
     /// 32 lowercase hexadecimal digits.
     public var description: String { Hex.string(high) + Hex.string(low) }
 
+    /// Orders values (see the type's documentation).
     public static func < (lhs: IdentityKey, rhs: IdentityKey) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 
+    /// Decodes the value; throws `DecodingError` for malformed input.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         guard let bytes = Hex.bytes(try container.decode(String.self)), let key = IdentityKey(bytes: bytes) else {
@@ -61,6 +64,7 @@ public struct IdentityKey: Hashable, Sendable, Codable, Comparable, CustomString
         self = key
     }
 
+    /// Encodes the value.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
@@ -100,6 +104,7 @@ public struct IdentitySecret: Sendable {
 public struct IdentityHasher: Sendable {
     private let operationKey: HMACSHA256Key
 
+    /// The hasher of `operation` under the tenant's `secret` (derives the operation key once).
     public init(secret: IdentitySecret, operation: OperationID) {
         var message = Array("kimple.games.identity.v1".utf8)
         message.append(0)

@@ -40,7 +40,9 @@ public final class InMemoryParticipationStore: ParticipationStore {
     private static let slotChunk = 1 << 16
     private static let arenaChunk = 1 << 20
 
+    /// The tenant whose participations these are.
     public let tenant: TenantID
+    /// `games.participations`.
     public var holderName: String { ParticipationSubjects.holderName }
     private let clock: any Clock
     private let state = Mutex(State())
@@ -53,6 +55,7 @@ public final class InMemoryParticipationStore: ParticipationStore {
 
     // MARK: ParticipationStore
 
+    /// Implements ``ParticipationStore/insert(_:maximumPerPeriod:)``: limit check and insert under one lock.
     public func insert(_ draft: EntryDraft, maximumPerPeriod: Int) async throws -> ParticipationInsert {
         try ParticipationSubjects.checkMaximum(maximumPerPeriod)
         let bytes = EntryCoding.encode(draft)
@@ -76,6 +79,7 @@ public final class InMemoryParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/entry(_:)``.
     public func entry(_ id: EntryID) async throws -> ParticipationEntry? {
         guard let sequence = ParticipationEntry.referenceSequence(of: id) else { return nil }
         let bytes: [UInt8]? = state.withLock { state in
@@ -115,10 +119,12 @@ public final class InMemoryParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/entryCount(of:)``.
     public func entryCount(of operation: OperationID) async throws -> Int {
         state.withLock { $0.index.entryCount(of: operation) }
     }
 
+    /// Implements ``ParticipationStore/entryCount(of:operation:period:)``.
     public func entryCount(of identity: IdentityKey, operation: OperationID, period: Int64) async throws -> Int {
         try state.withLock { state in
             guard let number = state.index.existingNumber(of: operation) else { return 0 }
@@ -126,6 +132,7 @@ public final class InMemoryParticipationStore: ParticipationStore {
         }
     }
 
+    /// Implements ``ParticipationStore/bindIdentitySecret(_:)``; throws `participation.identity_secret_mismatch`.
     public func bindIdentitySecret(_ fingerprint: SHA256Digest) async throws {
         try state.withLock { state in
             if let bound = state.index.fingerprint {
@@ -138,16 +145,19 @@ public final class InMemoryParticipationStore: ParticipationStore {
 
     // MARK: PersonalDataHolder
 
+    /// Every entry about `subject` (see ``ParticipationStore`` for how locators are normalised).
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         let matches = ParticipationSubjects.matcher(subject)
         return try allEntries().filter(matches).map(ParticipationSubjects.record)
     }
 
+    /// Erases every entry about `subject` for real and forgets their identity keys.
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
         let matches = ParticipationSubjects.matcher(subject)
         return try eraseEntries(where: matches)
     }
 
+    /// Sets `field` (a form field, `participant`, `hostKey` or `source`) to `value` in every entry about `subject`.
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         let matches = ParticipationSubjects.matcher(subject)
         return try state.withLock { state in
@@ -174,14 +184,17 @@ public final class InMemoryParticipationStore: ParticipationStore {
         }
     }
 
+    /// Erases every entry received before `cutoff` (removed, not pseudonymised).
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
         try eraseEntries { $0.receivedAt < cutoff }
     }
 
+    /// Erases every entry; the identity-secret binding stays.
     public func eraseAll() async throws -> ErasureOutcome {
         try eraseEntries { _ in true }
     }
 
+    /// The number of entries held.
     public func recordCount() async throws -> Int {
         state.withLock { $0.index.liveCount }
     }

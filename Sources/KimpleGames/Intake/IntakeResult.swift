@@ -12,12 +12,14 @@ public struct AcceptedParticipation: Sendable, Hashable {
     public var entry: EntryID
     /// Its position in the tenant's store.
     public var sequence: UInt64
+    /// The operation.
     public var operation: OperationID
     /// When it was accepted.
     public var receivedAt: Date
     /// What it got: no instant win, not won, won (durable), or undecided.
     public var outcome: ParticipationOutcome
 
+    /// An accepted participation with the given values.
     public init(
         entry: EntryID, sequence: UInt64, operation: OperationID, receivedAt: Date, outcome: ParticipationOutcome
     ) {
@@ -74,6 +76,8 @@ public struct IntakeConfiguration: Sendable {
     /// The principal the intake acts as with the gate.
     public var principal: Principal
 
+    /// The defaults: standard input limits and robot policy, grants reused for 1 s, sources
+    /// not kept, traffic alert at 50,000 to `provider`, acting as `system:games.intake`.
     public init(
         limits: InputLimits = InputLimits(), robots: RobotPolicy = RobotPolicy(), grantReuseSeconds: Double = 1,
         keepsSource: Bool = false, trafficAlertThreshold: Int = AudienceDeclaration.strongTrafficParticipants,

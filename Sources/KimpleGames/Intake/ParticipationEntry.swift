@@ -26,6 +26,7 @@ public struct EntryField: Sendable, Hashable, Codable {
     /// that encoding an entry looks nothing up.
     private(set) var categoryCode: UInt8
 
+    /// A field `name` holding `value`, of `category`.
     public init(name: String, value: String, category: DataCategory) {
         self.init(name: name, value: value, category: category, code: EntryCoding.code(of: category))
     }
@@ -42,6 +43,7 @@ public struct EntryField: Sendable, Hashable, Codable {
         case name, value, category
     }
 
+    /// Decodes the value; throws `DecodingError` for malformed input.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         self.init(
@@ -54,6 +56,7 @@ public struct EntryField: Sendable, Hashable, Codable {
 /// What the intake hands to a ``ParticipationStore``: an accepted participation before
 /// the store gave it an id.
 public struct EntryDraft: Sendable, Hashable {
+    /// The operation the entry belongs to.
     public var operation: OperationID
     /// The person's keyed identity for the limit.
     public var identity: IdentityKey
@@ -74,6 +77,7 @@ public struct EntryDraft: Sendable, Hashable {
     /// The names of the consents given, in form order.
     public var consents: [String]
 
+    /// A draft with the given values.
     public init(
         operation: OperationID, identity: IdentityKey, period: Int64, receivedAt: Date,
         participant: ParticipantID? = nil, hostKey: String? = nil, source: String? = nil, fields: [EntryField],
@@ -100,20 +104,30 @@ public struct ParticipationEntry: Sendable, Hashable {
     /// Everything the intake gave.
     public var draft: EntryDraft
 
+    /// An entry as a store gives it back.
     public init(id: EntryID, sequence: UInt64, draft: EntryDraft) {
         self.id = id
         self.sequence = sequence
         self.draft = draft
     }
 
+    /// The draft's operation.
     public var operation: OperationID { draft.operation }
+    /// The draft's identity key.
     public var identity: IdentityKey { draft.identity }
+    /// The draft's limit period.
     public var period: Int64 { draft.period }
+    /// When the intake accepted it.
     public var receivedAt: Date { draft.receivedAt }
+    /// The host's participant id, if given.
     public var participant: ParticipantID? { draft.participant }
+    /// The host's key for the person, if given.
     public var hostKey: String? { draft.hostKey }
+    /// The source, when the intake keeps sources.
     public var source: String? { draft.source }
+    /// The normalised form values, in form order.
     public var fields: [EntryField] { draft.fields }
+    /// The consents given, in form order.
     public var consents: [String] { draft.consents }
 
     /// The value of the field `name`, if given.

@@ -16,8 +16,10 @@ public struct ParticipationLimit: Sendable, Codable, Hashable {
 
     /// The most participations of one person in one period (at least 1).
     public var maximum: Int
+    /// The period the maximum counts over.
     public var period: Period
 
+    /// At most `maximum` participations per `period` (checked `>= 1` when the operation is defined).
     public init(maximum: Int, per period: Period) {
         self.maximum = maximum
         self.period = period
@@ -58,6 +60,7 @@ public struct EmailFolding: Sendable, Codable, Hashable {
     /// googlemail.com, whose dots are not significant; other providers keep them.
     public var gmailDots: Bool
 
+    /// A policy; no folding by default.
     public init(subAddresses: Bool = false, gmailDots: Bool = false) {
         self.subAddresses = subAddresses
         self.gmailDots = gmailDots

@@ -21,6 +21,7 @@ public struct PrizeAward: Sendable, Hashable, Codable {
     /// Decider-specific facts (the winning moment, the seed commitment...).
     public var details: [String: String]
 
+    /// An award with the given values.
     public init(
         prize: PrizeID, prizeName: String, unit: Int, awardID: String, awardedAt: Date,
         details: [String: String] = [:]
@@ -73,6 +74,7 @@ public protocol ParticipationOutcomeDecider: Sendable {
 
 /// The default decider: no operation decides anything at entry.
 public struct NoInstantWin: ParticipationOutcomeDecider {
+    /// The default decider.
     public init() {}
 
     /// Always ``ParticipationOutcome/noInstantWin``.

@@ -16,7 +16,9 @@ public enum FieldInput: Sendable, Hashable, ExpressibleByStringLiteral, Expressi
     /// A box ticked (`true`) or not.
     case flag(Bool)
 
+    /// Text from a literal.
     public init(stringLiteral value: String) { self = .text(value) }
+    /// A flag from a literal.
     public init(booleanLiteral value: Bool) { self = .flag(value) }
 
     /// The size of the raw value in bytes, checked before anything else.
@@ -46,6 +48,7 @@ public struct SubmissionContext: Sendable, Hashable {
     /// token, a server-side session): used by the too-fast check (G-5).
     public var formStartedAt: Date?
 
+    /// A context; every value is optional.
     public init(
         participant: ParticipantID? = nil, hostKey: String? = nil, source: String? = nil, userAgent: String? = nil,
         formStartedAt: Date? = nil
@@ -61,11 +64,14 @@ public struct SubmissionContext: Sendable, Hashable {
 /// A participation as submitted: the operation, the form values by name (fields, consents
 /// and the honeypot) and the context.
 public struct ParticipationSubmission: Sendable, Hashable {
+    /// The operation taken part in.
     public var operation: OperationID
     /// Form values by field or consent name.
     public var fields: [String: FieldInput]
+    /// Who sends it, from where and how.
     public var context: SubmissionContext
 
+    /// A submission of `fields` to `operation`.
     public init(operation: OperationID, fields: [String: FieldInput], context: SubmissionContext = SubmissionContext())
     {
         self.operation = operation

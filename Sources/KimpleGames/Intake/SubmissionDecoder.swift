@@ -15,6 +15,7 @@ public struct InputLimits: Sendable, Hashable, Codable {
     /// The longest source (IP address, device key), host key or user agent, in bytes.
     public var maximumContextBytes: Int
 
+    /// The defaults: 64 KiB payloads, 64 values of at most 16 KiB, 64-byte names, 1 KiB context values.
     public init(
         maximumPayloadBytes: Int = 64 << 10, maximumFields: Int = 64, maximumFieldBytes: Int = 16 << 10,
         maximumFieldNameBytes: Int = 64, maximumContextBytes: Int = 1_024

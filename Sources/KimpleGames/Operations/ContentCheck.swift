@@ -58,6 +58,7 @@ public struct TermListContentCheck: ContentCheck {
         self.terms = terms.map(Self.words).filter { !$0.isEmpty }
     }
 
+    /// Refuses `content` when its text holds one of the terms; never throws.
     public func review(_ content: OperationContent, of operation: Operation) async throws -> ContentVerdict {
         let words = Self.words(content.text)
         for term in terms where Self.contains(words, term) {

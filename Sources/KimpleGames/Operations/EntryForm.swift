@@ -12,6 +12,7 @@ public struct EntryForm: Sendable, Codable, Hashable {
     /// The name of a hidden field that people never fill and robots do (G-5), if any.
     public var honeypotField: String?
 
+    /// A form; checked when the operation is created or edited.
     public init(fields: [FormField], consents: [ConsentField], honeypotField: String? = nil) {
         self.fields = fields
         self.consents = consents
@@ -84,6 +85,7 @@ public struct FormField: Sendable, Codable, Hashable {
     public var name: String
     /// The label shown to participants.
     public var label: String
+    /// How values are validated and normalised.
     public var type: FieldType
     /// Whether a value must be given.
     public var required: Bool
@@ -95,6 +97,7 @@ public struct FormField: Sendable, Codable, Hashable {
     /// instruction that allows them).
     public var category: DataCategory
 
+    /// A field; the length limit and category default to the type's.
     public init(
         name: String, label: String, type: FieldType, required: Bool = true, maximumLength: Int? = nil,
         options: [String] = [], category: DataCategory? = nil
@@ -128,10 +131,12 @@ public struct ConsentField: Sendable, Codable, Hashable {
     public var name: String
     /// The sentence shown next to the box.
     public var text: String
+    /// What the consent is for.
     public var purpose: Purpose
     /// Whether taking part needs it. Marketing consents can never be required.
     public var required: Bool
 
+    /// A consent; required by default only for the acceptance of the rules.
     public init(name: String, text: String, purpose: Purpose, required: Bool? = nil) {
         self.name = name
         self.text = text

@@ -15,6 +15,7 @@ public struct GamesLicence: Sendable, Codable, Hashable {
     /// The end of the contract period, if known.
     public var validUntil: Date?
 
+    /// A licence of `licensee` for `territory`, limited in time when `validFrom` or `validUntil` is given.
     public init(licensee: Advertiser, territory: [String], validFrom: Date? = nil, validUntil: Date? = nil) {
         self.licensee = licensee
         self.territory = territory
@@ -32,6 +33,7 @@ public struct GoLiveProblem: Sendable, Hashable, Codable {
     /// What locates the problem (`field`, `country`...).
     public var context: [String: String]
 
+    /// A problem with its code, message and context.
     public init(_ code: KimpleError.Code, _ message: String, context: [String: String] = [:]) {
         self.code = code
         self.message = message
@@ -50,6 +52,7 @@ public struct GoLiveReview: Sendable, Hashable {
     /// Every problem, definition problems first.
     public var problems: [GoLiveProblem]
 
+    /// The review of `operation` listing `problems` (none: ready).
     public init(operation: OperationID, problems: [GoLiveProblem]) {
         self.operation = operation
         self.problems = problems

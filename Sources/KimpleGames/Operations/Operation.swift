@@ -148,6 +148,7 @@ public struct Advertiser: Sendable, Codable, Hashable {
     /// case, spaces, dots and dashes.
     public var registration: String
 
+    /// An advertiser named `name`, registered as `registration`.
     public init(name: String, registration: String) {
         self.name = name
         self.registration = registration
@@ -180,6 +181,7 @@ public struct Prize: Sendable, Codable, Hashable {
     /// The value of one unit, in EUR (K-4).
     public var unitValue: Money
 
+    /// A prize of `quantity` units worth `unitValue` each (checked when the operation is defined).
     public init(id: PrizeID, name: String, quantity: Int, unitValue: Money) {
         self.id = id
         self.name = name
@@ -223,6 +225,7 @@ public struct PurchaseTerms: Sendable, Codable, Hashable {
     /// The free route (participation without purchase, or reimbursement of the cost), if any.
     public var freeRoute: FreeRoute?
 
+    /// Terms; free to enter by default.
     public init(requiresPurchase: Bool = false, requiresPayment: Bool = false, freeRoute: FreeRoute? = nil) {
         self.requiresPurchase = requiresPurchase
         self.requiresPayment = requiresPayment
@@ -248,10 +251,12 @@ public struct FreeRoute: Sendable, Codable, Hashable {
         case reimbursement
     }
 
+    /// The kind of route.
     public var kind: Kind
     /// How the route works, as stated in the rules (never empty).
     public var description: String
 
+    /// A free route of `kind`, described as the rules state it.
     public init(kind: Kind, description: String) {
         self.kind = kind
         self.description = description
@@ -265,6 +270,7 @@ public struct AudienceDeclaration: Sendable, Codable, Hashable {
     /// Promotions announcing the operation (mailings, SMS, TV or radio spots...).
     public var promotions: [Promotion]
 
+    /// A declaration; nothing declared by default.
     public init(expectedParticipants: Int? = nil, promotions: [Promotion] = []) {
         self.expectedParticipants = expectedParticipants
         self.promotions = promotions
@@ -287,15 +293,18 @@ public struct AudienceDeclaration: Sendable, Codable, Hashable {
 public struct Promotion: Sendable, Codable, Hashable {
     /// The channel.
     public enum Channel: String, Sendable, Codable, Hashable, CaseIterable {
+        /// A mailing, an SMS campaign, a TV or radio spot, social-media ads, display ads, anything else.
         case email, sms, television, radio, socialMedia = "social_media", display, other
     }
 
+    /// How it reaches people.
     public var channel: Channel
     /// How many people it reaches.
     public var reach: Int
     /// When it starts, if known.
     public var startsAt: Date?
 
+    /// A promotion on `channel` reaching `reach` people.
     public init(channel: Channel, reach: Int, startsAt: Date? = nil) {
         self.channel = channel
         self.reach = reach
@@ -308,17 +317,20 @@ public struct Promotion: Sendable, Codable, Hashable {
 public struct OperationContent: Sendable, Codable, Hashable {
     /// What the content is.
     public enum Kind: String, Sendable, Codable, Hashable {
+        /// A text, an image, a video, a sound, a document, anything else.
         case text, image, video, sound, document, other
     }
 
     /// A name for the content within the operation (`banner`, `intro-text`).
     public var name: String
+    /// What kind of content it is.
     public var kind: Kind
     /// The text, or a description of the media for the reviewer.
     public var text: String
     /// The SHA-256 of the media file, when there is one.
     public var sha256: SHA256Digest?
 
+    /// A piece of content named `name`.
     public init(name: String, kind: Kind, text: String, sha256: SHA256Digest? = nil) {
         self.name = name
         self.kind = kind

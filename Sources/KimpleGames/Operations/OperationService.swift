@@ -26,6 +26,7 @@ public final class OperationService: Sendable {
     /// The principal of clock-driven transitions.
     public static let clockPrincipal = Principal.system("games.clock")
 
+    /// The tenant whose operations the service drives.
     public var tenant: TenantID { store.tenant }
     private let store: any OperationStore
     private let evidence: EvidenceLog

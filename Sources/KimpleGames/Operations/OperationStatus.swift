@@ -122,6 +122,7 @@ public struct Suspension: Sendable, Codable, Hashable {
     /// The status before the suspension, restored when it is lifted.
     public var previousStatus: OperationStatus
 
+    /// A suspension decided by `by` for `reason` at `at`, interrupting `previousStatus`.
     public init(by: Principal, reason: String, at: Date, previousStatus: OperationStatus) {
         self.by = by
         self.reason = reason
@@ -132,7 +133,9 @@ public struct Suspension: Sendable, Codable, Hashable {
 
 /// One change of status in an operation's history.
 public struct StatusChange: Sendable, Codable, Hashable {
+    /// The status before.
     public var from: OperationStatus
+    /// The status after.
     public var to: OperationStatus
     /// When it took effect (the opening or closing instant for clock-driven changes).
     public var at: Date
@@ -143,6 +146,7 @@ public struct StatusChange: Sendable, Codable, Hashable {
     /// The reason given, if any.
     public var reason: String?
 
+    /// A change with the given values.
     public init(
         from: OperationStatus, to: OperationStatus, at: Date, by: Principal, command: LifecycleCommand?,
         reason: String? = nil

@@ -2,10 +2,12 @@ import KimpleCore
 
 /// An operation and the version of the store write that produced it.
 public struct StoredOperation: Sendable, Hashable {
+    /// The operation as stored.
     public var operation: Operation
     /// Pass it to ``OperationStore/replace(_:expectedVersion:)``.
     public var version: UInt64
 
+    /// A stored operation at `version`.
     public init(operation: Operation, version: UInt64) {
         self.operation = operation
         self.version = version
@@ -53,6 +55,7 @@ public final class DocumentOperationStore: OperationStore {
     /// The name of the operations store in a tenant's storage.
     public static let storeName: StoreName = "operations"
 
+    /// The tenant whose operations these are.
     public let tenant: TenantID
     private let documents: any DocumentStore
 
@@ -69,16 +72,19 @@ public final class DocumentOperationStore: OperationStore {
 
     private static func key(_ id: OperationID) -> String { "operation/" + id.rawValue }
 
+    /// Reads and decodes `operation/<id>`; throws `storage.corrupted` for a document that does not decode.
     public func operation(_ id: OperationID) async throws -> StoredOperation? {
         guard let document = try await documents.get(Self.key(id)) else { return nil }
         let operation = try JSONCoding.decode(Operation.self, from: document.value, key: document.key)
         return StoredOperation(operation: operation, version: document.version)
     }
 
+    /// The version of `operation/<id>`, without decoding it.
     public func version(of id: OperationID) async throws -> UInt64? {
         try await documents.get(Self.key(id))?.version
     }
 
+    /// Inserts `operation/<id>`; throws `operation.already_exists`, or `core.invalid_argument` for another tenant.
     public func insert(_ operation: Operation) async throws -> UInt64 {
         try checkTenant(operation)
         do {
@@ -90,6 +96,8 @@ public final class DocumentOperationStore: OperationStore {
         }
     }
 
+    /// Compare-and-set of `operation/<id>`; throws `storage.conflict`, `operation.not_found`, or
+    /// `core.invalid_argument` for another tenant.
     public func replace(_ operation: Operation, expectedVersion: UInt64) async throws -> UInt64 {
         try checkTenant(operation)
         do {
@@ -104,6 +112,7 @@ public final class DocumentOperationStore: OperationStore {
         }
     }
 
+    /// Every `operation/` document, by id.
     public func operations() async throws -> [StoredOperation] {
         try await documents.documents(withPrefix: "operation/").map { document in
             StoredOperation(

@@ -9,9 +9,12 @@ import Synchronization
 
 /// One robot detection: the signal and a short explanation.
 public struct RobotDetection: Sendable, Hashable {
+    /// What was detected.
     public var signal: RobotSignal
+    /// The measured value or the match, for the record.
     public var detail: String
 
+    /// A detection of `signal`.
     public init(signal: RobotSignal, detail: String) {
         self.signal = signal
         self.detail = detail
@@ -51,6 +54,7 @@ public final class RobotDetector: Sendable {
     private static let shardCount = 16
     private static let agentCacheSize = 256
 
+    /// A detector applying `policy`, with no source seen yet.
     public init(policy: RobotPolicy = RobotPolicy()) {
         self.policy = policy
         self.agents = LoadTestingAgents(extra: policy.extraAgentMarkers)

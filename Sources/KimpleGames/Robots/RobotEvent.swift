@@ -13,8 +13,11 @@ public typealias OperationID = Identifier<OperationTag>
 
 /// A signal of automated participation (G-5, §7.2).
 public struct RobotSignal: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The raw string.
     public let rawValue: String
+    /// A value from its raw string.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// A readable form of the value.
     public var description: String { rawValue }
 
     /// Too many submissions from one source in a short time (token bucket per source).
@@ -50,6 +53,7 @@ public struct RobotEvent: Sendable, Hashable, Codable {
     /// minute at once and the rest as one event; see `Documentation/Games.md`).
     public var count: Int
 
+    /// An event with the given values; `count` is 1 for a single detection.
     public init(
         tenant: TenantID, operation: OperationID, source: String, signal: RobotSignal, time: Date, detail: String = "",
         count: Int = 1

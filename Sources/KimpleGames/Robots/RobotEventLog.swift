@@ -44,7 +44,9 @@ public final class RobotEventJournal: RobotEventLog {
     /// The name of the robot-event log in a tenant's storage.
     public static let storeName: StoreName = "robot-events"
 
+    /// The tenant whose events these are.
     public let tenant: TenantID
+    /// `games.robot_events`.
     public var holderName: String { "games.robot_events" }
     private let log: any RecordLog
     private let clock: any Clock
@@ -63,6 +65,8 @@ public final class RobotEventJournal: RobotEventLog {
         RobotEventJournal(tenant: storage.tenant, log: try await storage.recordLog(storeName), clock: clock)
     }
 
+    /// Appends `events` as one batch of the log (see ``RobotEventLog/record(_:)``); throws
+    /// `core.invalid_argument` for another tenant's event, or the log's storage errors.
     public func record(_ events: [RobotEvent]) async throws {
         guard !events.isEmpty else { return }
         guard events.allSatisfy({ $0.tenant == tenant }) else {
@@ -73,10 +77,12 @@ public final class RobotEventJournal: RobotEventLog {
         try await log.append(contentsOf: events.map { try JSONCoding.encode($0) })
     }
 
+    /// Reads the whole log and keeps `operation`'s events in `[from, to)`, by time.
     public func events(of operation: OperationID, from: Date, to: Date) async throws -> [RobotEvent] {
         try await collect { $0.operation == operation && $0.time >= from && $0.time < to }
     }
 
+    /// Reads the whole log and keeps the events in `[from, to)`, by time.
     public func events(from: Date, to: Date) async throws -> [RobotEvent] {
         try await collect { $0.time >= from && $0.time < to }
     }

@@ -16,6 +16,7 @@ public struct TrafficMinute: Sendable, Hashable, Codable {
     /// Submissions refused during it.
     public var refused: Int
 
+    /// A minute's counts.
     public init(start: Date, accepted: Int, refused: Int) {
         self.start = start
         self.accepted = accepted
@@ -25,6 +26,7 @@ public struct TrafficMinute: Sendable, Hashable, Codable {
 
 /// The live counters of one operation (G-10).
 public struct TrafficSnapshot: Sendable, Hashable {
+    /// The operation counted.
     public var operation: OperationID
     /// Entries accepted in all (the store's count when the intake first saw the operation,
     /// plus what it accepted since).
@@ -36,6 +38,7 @@ public struct TrafficSnapshot: Sendable, Hashable {
     /// Whether the traffic alert was sent.
     public var alertSent: Bool
 
+    /// A snapshot with the given counts.
     public init(
         operation: OperationID, accepted: Int, refused: [KimpleError.Code: Int], minutes: [TrafficMinute],
         alertSent: Bool
@@ -53,6 +56,7 @@ public struct TrafficSnapshot: Sendable, Hashable {
 
 /// The kind of the traffic alert message: `games.traffic_alert`.
 extension MessageKind {
+    /// The traffic alert of §7.3 (G-10).
     public static let trafficAlert = MessageKind(rawValue: "games.traffic_alert")
 }
 

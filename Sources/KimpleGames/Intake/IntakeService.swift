@@ -86,6 +86,8 @@ public final class IntakeService: Sendable {
     private let secret: IdentitySecret
     private let clock: any Clock
     private let decider: any ParticipationOutcomeDecider
+    /// The default decider: its answer is known without calling it (and copying the operation).
+    private let decidesNothing: Bool
     private let detector: RobotDetector
     private let recorder: RobotEventRecorder
     private let plans = Mutex<[OperationID: Plan]>([:])
@@ -123,6 +125,7 @@ public final class IntakeService: Sendable {
         self.secret = identitySecret
         self.clock = clock
         self.decider = decider
+        self.decidesNothing = decider is NoInstantWin
         self.detector = RobotDetector(policy: configuration.robots)
         self.recorder = RobotEventRecorder(tenant: tenant, log: robotEvents)
     }
@@ -224,10 +227,14 @@ public final class IntakeService: Sendable {
 
         await countAccepted(plan, at: now)
         let outcome: ParticipationOutcome
-        do {
-            outcome = try await decider.decide(for: entry, in: plan.operation)
-        } catch {
-            outcome = .undecided((error as? KimpleError)?.code ?? "games.decider_failed")
+        if decidesNothing {
+            outcome = .noInstantWin
+        } else {
+            do {
+                outcome = try await decider.decide(for: entry, in: plan.operation)
+            } catch {
+                outcome = .undecided((error as? KimpleError)?.code ?? "games.decider_failed")
+            }
         }
         return .accepted(
             AcceptedParticipation(

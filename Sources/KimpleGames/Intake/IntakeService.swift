@@ -48,8 +48,15 @@ public final class IntakeService: Sendable {
         let special: Set<DataCategory>
         let categoryCodes: [UInt8]
         let traffic: OperationTraffic
-        /// Expiry of the last grants (seconds since 2001), participation then fraud prevention.
-        let grants = Mutex<(participation: Double, fraud: Double)>((-Double.infinity, -Double.infinity))
+        /// Expiry of the last grants (bit patterns of seconds since 2001), participation and
+        /// fraud prevention. Atomics, not a lock: read by every submission, written once per
+        /// reuse period, so concurrent submissions only share a read-only cache line.
+        let participationGrantExpiry = Atomic<UInt64>((-Double.infinity).bitPattern)
+        let fraudGrantExpiry = Atomic<UInt64>((-Double.infinity).bitPattern)
+
+        func grantValid(_ expiry: borrowing Atomic<UInt64>, at t: Double) -> Bool {
+            Double(bitPattern: expiry.load(ordering: .relaxed)) > t
+        }
 
         init(
             _ stored: StoredOperation, secret: IdentitySecret, configuration: IntakeConfiguration,
@@ -170,7 +177,14 @@ public final class IntakeService: Sendable {
             return refuse(Self.windowClosed(plan.operation, status: status, at: now), plan: plan, at: now)
         }
 
-        try await authorize(plan, fraud: source != nil || context.userAgent != nil, at: now)
+        // The gate: asked only when the reused grants expired (no suspension point otherwise).
+        let fraud = source != nil || context.userAgent != nil
+        let t = now.timeIntervalSinceReferenceDate
+        if !plan.grantValid(plan.participationGrantExpiry, at: t)
+            || (fraud && !plan.grantValid(plan.fraudGrantExpiry, at: t))
+        {
+            try await authorize(plan, fraud: fraud, at: now)
+        }
 
         // The form and eligibility.
         let validated: ValidatedEntry
@@ -225,7 +239,9 @@ public final class IntakeService: Sendable {
             entry = inserted
         }
 
-        await countAccepted(plan, at: now)
+        if plan.traffic.accepted(at: now, needsAlert: { self.needsAlert($0, plan.operation) }) {
+            await sendAlert(plan.operation, counters: plan.traffic, at: now)
+        }
         let outcome: ParticipationOutcome
         if decidesNothing {
             outcome = .noInstantWin
@@ -343,7 +359,8 @@ public final class IntakeService: Sendable {
 
     private func authorize(_ plan: Plan, fraud: Bool, at now: Date) async throws {
         let t = now.timeIntervalSinceReferenceDate
-        let (participationValid, fraudValid) = plan.grants.withLock { ($0.participation > t, $0.fraud > t) }
+        let participationValid = plan.grantValid(plan.participationGrantExpiry, at: t)
+        let fraudValid = plan.grantValid(plan.fraudGrantExpiry, at: t)
         let reuse = max(0, configuration.grantReuseSeconds)
         if !participationValid {
             let grant = try await gate.authorize(plan.participationRequest)
@@ -353,11 +370,11 @@ public final class IntakeService: Sendable {
                     "The form collects special-category data that the controller's instruction does not allow (P-6).",
                     context: ["categories": plan.special.map(\.rawValue).sorted().joined(separator: ",")])
             }
-            plan.grants.withLock { $0.participation = t + reuse }
+            plan.participationGrantExpiry.store((t + reuse).bitPattern, ordering: .relaxed)
         }
         if fraud, !fraudValid {
             _ = try await gate.authorize(plan.fraudRequest)
-            plan.grants.withLock { $0.fraud = t + reuse }
+            plan.fraudGrantExpiry.store((t + reuse).bitPattern, ordering: .relaxed)
         }
     }
 
@@ -380,12 +397,6 @@ public final class IntakeService: Sendable {
     private func needsAlert(_ accepted: Int, _ operation: Operation) -> Bool {
         TrafficRules.needsAlert(
             accepted: accepted, audience: operation.audience, threshold: configuration.trafficAlertThreshold)
-    }
-
-    private func countAccepted(_ plan: Plan, at now: Date) async {
-        if plan.traffic.accepted(at: now, needsAlert: { self.needsAlert($0, plan.operation) }) {
-            await sendAlert(plan.operation, counters: plan.traffic, at: now)
-        }
     }
 
     /// Sends the traffic alert; a failed send is retried with the next accepted entry

@@ -41,9 +41,13 @@ public final class RobotDetector: Sendable {
         var lastSeen: Double
     }
 
+    /// A cached verdict, keyed by the agent's hash and checked against its length: no
+    /// string is kept or compared, so concurrent lookups touch no shared reference count.
+    /// (A 64-bit hash collision with a different agent of the same length, with the
+    /// process's random hash seed, is not a practical concern.)
     private struct AgentCacheEntry {
-        var agent: String
-        var verdict: String?
+        var length: Int
+        var verdict: Int?
     }
 
     /// The thresholds.
@@ -173,14 +177,17 @@ public final class RobotDetector: Sendable {
 
     private func agentVerdict(_ userAgent: String) -> String? {
         let hash = userAgent.hashValue
+        let length = userAgent.utf8.count
         let shard = agentCache[Int(UInt(bitPattern: hash) % UInt(Self.shardCount))]
-        if let cached = shard.lock.withLock({ $0[hash] }), cached.agent == userAgent { return cached.verdict }
-        let verdict = agents.match(userAgent)
+        if let cached = shard.lock.withLock({ $0[hash] }), cached.length == length {
+            return cached.verdict.map { agents.names[$0] }
+        }
+        let verdict = agents.matchIndex(userAgent)
         shard.lock.withLock { cache in
             if cache.count >= Self.agentCacheSize { cache.removeAll(keepingCapacity: true) }
-            cache[hash] = AgentCacheEntry(agent: userAgent, verdict: verdict)
+            cache[hash] = AgentCacheEntry(length: length, verdict: verdict)
         }
-        return verdict
+        return verdict.map { agents.names[$0] }
     }
 }
 

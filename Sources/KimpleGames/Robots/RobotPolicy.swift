@@ -74,25 +74,35 @@ public struct LoadTestingAgents: Sendable {
     public static let productTokens: Set<String> = ["k6", "wrk", "ab", "hey", "h2load", "oha", "autocannon", "goose"]
 
     private let compactMarkers: [[UInt8]]
+    /// Every name a match can report: the compacted markers, then the product tokens.
+    let names: [String]
+    private let tokenIndex: [String: Int]
 
     /// The default markers plus `extra` (matched like the distinctive ones).
     public init(extra: [String] = []) {
-        compactMarkers = (Self.markers + extra).map { Self.compact(Array($0.utf8)) }.filter { !$0.isEmpty }
+        let compacted = (Self.markers + extra).map { Self.compact(Array($0.utf8)) }.filter { !$0.isEmpty }
+        let tokens = Self.productTokens.sorted()
+        compactMarkers = compacted
+        names = compacted.map { String(decoding: $0, as: UTF8.self) } + tokens
+        tokenIndex = Dictionary(uniqueKeysWithValues: tokens.enumerated().map { ($1, $0 + compacted.count) })
     }
 
     /// The marker or token found in `userAgent`, or `nil` when it looks like no load-testing tool.
     public func match(_ userAgent: String) -> String? {
+        matchIndex(userAgent).map { names[$0] }
+    }
+
+    /// The index in ``names`` of the marker or token found in `userAgent`.
+    func matchIndex(_ userAgent: String) -> Int? {
         let lowered = Array(userAgent.utf8.prefix(1_024)).map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
         let compacted = Self.compact(lowered)
-        for marker in compactMarkers where Self.contains(compacted, marker) {
-            return String(decoding: marker, as: UTF8.self)
+        for (index, marker) in compactMarkers.enumerated() where Self.contains(compacted, marker) {
+            return index
         }
         for token in lowered.split(whereSeparator: { $0 == 32 || $0 == 40 || $0 == 41 || $0 == 59 || $0 == 44 }) {
             let product =
-                token.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false)
-                .first ?? token
-            let name = String(decoding: product, as: UTF8.self)
-            if Self.productTokens.contains(name) { return name }
+                token.split(separator: UInt8(ascii: "/"), maxSplits: 1, omittingEmptySubsequences: false).first ?? token
+            if let index = tokenIndex[String(decoding: product, as: UTF8.self)] { return index }
         }
         return nil
     }

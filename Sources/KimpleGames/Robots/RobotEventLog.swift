@@ -33,7 +33,7 @@ public protocol RobotEventLog: RobotEventReader, PersonalDataHolder {
     /// The tenant whose events these are.
     var tenant: TenantID { get }
 
-    /// Records `events` as one atomic batch.
+    /// Records `events` as one atomic batch (the intake never passes an empty one).
     func record(_ events: [RobotEvent]) async throws
 }
 

@@ -66,14 +66,14 @@ final class RobotEventRecorder: Sendable {
             }
             return events
         }
-        try await log.record(events)
+        if !events.isEmpty { try await log.record(events) }
     }
 
     /// Writes the counts of every minute before `now`'s (every pending count when `now` is `nil`).
     func flush(upTo now: Date?) async throws {
         let limit = now.map(Self.minute) ?? Int64.max
         let events = state.withLock { Self.takeFinished(&$0, before: limit, tenant: tenant) }
-        try await log.record(events)
+        if !events.isEmpty { try await log.record(events) }
     }
 
     private static func takeFinished(_ state: inout State, before minute: Int64, tenant: TenantID) -> [RobotEvent] {

@@ -3,8 +3,10 @@
 // at a random moment, reopens the store and checks that every acknowledged write is there.
 //
 // Usage: kimple-crash-child journal <directory> <durability> <writers>
+//        kimple-crash-child intake <directory> <durability> <writers>
 import Foundation
 import KimpleCore
+import KimpleGames
 
 /// One unbuffered write per line: a line printed is a line the parent can read, even if
 /// this process is killed right after.
@@ -14,7 +16,8 @@ func say(_ line: String) {
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 5 else {
-    FileHandle.standardError.write(Data("usage: kimple-crash-child journal <directory> <durability> <writers>\n".utf8))
+    FileHandle.standardError.write(
+        Data("usage: kimple-crash-child journal|intake <directory> <durability> <writers>\n".utf8))
     exit(2)
 }
 let directory = URL(fileURLWithPath: arguments[2])
@@ -45,6 +48,61 @@ case "journal":
             }
         }
     }
+case "intake":
+    // A file-backed intake: each writer submits distinct people and prints the entry id
+    // and the e-mail of every accepted participation.
+    let tenant: TenantID = "crash-tenant"
+    let store = try FileParticipationStore.open(
+        tenant: tenant, at: directory, options: .init(durability: durability, segmentSize: 64 << 10))
+    let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
+    var operation = KimpleGames.Operation(
+        id: "crash-operation", tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"),
+        kind: .randomDraw, title: "Crash test", opensAt: Date(timeIntervalSince1970: 946_684_800),
+        closesAt: Date(timeIntervalSince1970: 4_102_444_800), minimumAge: nil,
+        form: EntryForm(fields: [FormField(name: "email", label: "E-mail", type: .email)], consents: [.rules()]),
+        prizes: [Prize(id: "prize", name: "Prize", quantity: 1, unitValue: Money(cents: 100))],
+        instruction: "crash-instruction")
+    operation.status = .live
+    _ = try await operations.insert(operation)
+    let intake = try IntakeService(
+        operations: operations, participations: store,
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: GrantingGate(),
+        transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
+        clock: SystemClock())
+    say("ready \(try await store.recordCount())")
+    let run = Identifier<TenantTag>.random().rawValue.prefix(8)
+    await withTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var counter = 0
+                while true {
+                    counter += 1
+                    let email = "w\(writer)-\(counter)-\(run)@example.com"
+                    do {
+                        let result = try await intake.submit(
+                            ParticipationSubmission(
+                                operation: "crash-operation", fields: ["email": .text(email), "rules": true]))
+                        guard let accepted = result.accepted else {
+                            say("rejected \(result.rejection?.code.rawValue ?? "?")")
+                            return
+                        }
+                        say("ack \(accepted.entry.rawValue) \(email)")
+                    } catch {
+                        say("error \(error)")
+                        return
+                    }
+                }
+            }
+        }
+    }
 default:
     exit(2)
+}
+
+/// The child's processing gate: grants everything (the privacy checks are tested elsewhere).
+struct GrantingGate: ProcessingGate {
+    func authorize(_ request: ProcessingRequest) async throws -> ProcessingGrant {
+        ProcessingGrant(
+            instruction: request.instruction, instructionVersion: 1, purpose: request.purpose, grantedAt: Date())
+    }
 }

@@ -1,0 +1,206 @@
+import Foundation
+import KimpleCore
+import KimpleGames
+
+/// The checks every ``ParticipationStore`` must pass: the SDK's
+/// ``InMemoryParticipationStore`` and ``FileParticipationStore`` pass them, and a host
+/// runs them against its own implementation.
+///
+/// ```swift
+/// @Test func myStoreConforms() async throws {
+///     try await ParticipationStoreConformance.run { tenant in try await MyPostgresParticipations.makeEmpty(tenant) }
+/// }
+/// ```
+public enum ParticipationStoreConformance {
+    /// The tenant the stores under test are made for.
+    public static let tenant: TenantID = "conformance-tenant"
+
+    /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and
+    /// must return an empty store of that tenant. Throws a ``ConformanceFailure`` naming
+    /// the first requirement broken.
+    @discardableResult
+    public static func run(
+        _ makeEmptyStore: (TenantID) async throws -> any ParticipationStore
+    ) async throws -> ConformanceReport {
+        var runner = ConformanceRunner(suite: "ParticipationStore")
+        let r = runner
+        let summer: OperationID = "summer"
+        let winter: OperationID = "winter"
+        let jane = IdentityKey(high: 0x0102_0304_0506_0708, low: 0x1112_1314_1516_1718)
+        let john = IdentityKey(high: 0xA1A2_A3A4_A5A6_A7A8, low: 0xB1B2_B3B4_B5B6_B7B8)
+        let start = Date(timeIntervalSince1970: 1_780_000_000)
+
+        func draft(
+            _ operation: OperationID, _ identity: IdentityKey, period: Int64 = 0, email: String = "jane@example.com",
+            at offset: TimeInterval = 0
+        ) -> EntryDraft {
+            EntryDraft(
+                operation: operation, identity: identity, period: period, receivedAt: start.addingTimeInterval(offset),
+                fields: [
+                    EntryField(name: "email", value: email, category: .email),
+                    EntryField(name: "first_name", value: "Jane", category: .name),
+                ], consents: ["rules"])
+        }
+
+        func inserted(_ outcome: ParticipationInsert, _ check: String) throws -> ParticipationEntry {
+            guard case .inserted(let entry) = outcome else {
+                throw ConformanceFailure(
+                    suite: "ParticipationStore", check: check, message: "insert refused: \(outcome)")
+            }
+            return entry
+        }
+
+        try await runner.check("an empty store holds nothing") {
+            let store = try await makeEmptyStore(tenant)
+            try r.expect(store.tenant == tenant, "tenant", "store.tenant is \(store.tenant)")
+            try r.expect(try await store.entryCount(of: summer) == 0, "empty", "entryCount is not 0")
+            try r.expect(try await store.recordCount() == 0, "empty", "recordCount is not 0")
+            try r.expect(try await store.entries(of: summer).isEmpty, "empty", "entries returned")
+            try r.expect(try await store.entry("e1") == nil, "empty", "an entry was found")
+        }
+
+        try await runner.check("an entry reads back exactly as inserted, in insert order") {
+            let store = try await makeEmptyStore(tenant)
+            var full = draft(summer, jane, period: 20_600)
+            full.participant = "p-42"
+            full.hostKey = "loyalty-9"
+            full.source = "203.0.113.9"
+            full.fields.append(EntryField(name: "motto", value: "Été ☀️ \"quoted\"", category: .submittedContent))
+            full.fields.append(EntryField(name: "hobby", value: "chess", category: try DataCategory("custom.hobby")))
+            full.consents = ["rules", "marketing"]
+            let first = try inserted(try await store.insert(full, maximumPerPeriod: 1), "round trip")
+            try r.expect(first.draft == full, "round trip", "the returned entry differs from the draft")
+            let second = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "order")
+            _ = try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "order")
+            try r.expect(second.sequence > first.sequence, "order", "sequences do not increase")
+            try r.expect(first.id != second.id, "ids", "two entries share an id")
+            try r.expect(try await store.entry(first.id) == first, "lookup", "entry(id) differs")
+            let summerEntries = try await store.entries(of: summer)
+            try r.expect(
+                summerEntries.map(\.id) == [first.id, second.id], "per operation",
+                "entries(of:) returned \(summerEntries.map(\.id))")
+            try r.expect(try await store.entryCount(of: summer) == 2, "count", "entryCount(of:) is not 2")
+            try r.expect(try await store.recordCount() == 3, "count", "recordCount is not 3")
+        }
+
+        try await runner.check("the limit counts per operation, identity and period") {
+            let store = try await makeEmptyStore(tenant)
+            _ = try inserted(try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2), "limit")
+            _ = try inserted(try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2), "limit")
+            let third = try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2)
+            try r.expect(third == .limitReached(existing: 2), "limit", "third insert gave \(third)")
+            _ = try inserted(try await store.insert(draft(summer, jane, period: 8), maximumPerPeriod: 2), "period")
+            _ = try inserted(try await store.insert(draft(winter, jane, period: 7), maximumPerPeriod: 2), "operation")
+            _ = try inserted(try await store.insert(draft(summer, john, period: 7), maximumPerPeriod: 2), "identity")
+            try r.expect(
+                try await store.entryCount(of: jane, operation: summer, period: 7) == 2, "count",
+                "entryCount(of:operation:period:) is not 2")
+            try r.expect(try await store.entryCount(of: summer) == 4, "count", "a refused insert was stored")
+        }
+
+        try await runner.check("concurrent inserts of one person never pass the limit together") {
+            let store = try await makeEmptyStore(tenant)
+            let outcomes = try await withThrowingTaskGroup(of: ParticipationInsert.self) { group in
+                for n in 0..<200 {
+                    group.addTask { try await store.insert(draft(summer, jane, at: Double(n)), maximumPerPeriod: 1) }
+                }
+                var outcomes: [ParticipationInsert] = []
+                for try await outcome in group { outcomes.append(outcome) }
+                return outcomes
+            }
+            let accepted = outcomes.filter { if case .inserted = $0 { true } else { false } }.count
+            try r.expect(accepted == 1, "race", "\(accepted) concurrent inserts passed a limit of 1")
+            try r.expect(try await store.entryCount(of: summer) == 1, "race", "more than one entry stored")
+        }
+
+        try await runner.check("a maximum below 1 is refused and stores nothing") {
+            let store = try await makeEmptyStore(tenant)
+            try await r.expectError(.invalidArgument, "maximum") {
+                _ = try await store.insert(draft(summer, jane), maximumPerPeriod: 0)
+            }
+            try r.expect(try await store.recordCount() == 0, "maximum", "something was stored")
+        }
+
+        try await runner.check("subjects are found by e-mail, phone, participant and host key") {
+            let store = try await makeEmptyStore(tenant)
+            var withPhone = draft(summer, jane)
+            withPhone.fields.append(EntryField(name: "phone", value: "+33612345678", category: .phone))
+            withPhone.participant = "p-1"
+            withPhone.hostKey = "card-1"
+            _ = try inserted(try await store.insert(withPhone, maximumPerPeriod: 1), "find")
+            _ = try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "find")
+            _ = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "find")
+            try r.expect(
+                try await store.records(of: .email(" Jane@Example.COM ")).count == 2, "email",
+                "the e-mail locator is not normalised like intake")
+            try r.expect(try await store.records(of: .phone("06 12 34 56 78")).count == 1, "phone", "phone not found")
+            try r.expect(try await store.records(of: .participant("p-1")).count == 1, "participant", "not found")
+            try r.expect(try await store.records(of: .hostKey("card-1")).count == 1, "host key", "not found")
+            let record = try await store.records(of: .hostKey("card-1")).first
+            try r.expect(record?.holder == store.holderName, "record", "holder name differs")
+            try r.expect(record?.fields["email"] == "jane@example.com", "record", "fields missing")
+            try r.expect(record?.categories.contains(.email) == true, "record", "categories missing")
+        }
+
+        try await runner.check("rectification changes the field in every record of the subject") {
+            let store = try await makeEmptyStore(tenant)
+            let a = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "rectify")
+            let b = try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "rectify")
+            _ = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "rectify")
+            let changed = try await store.rectify(.email("jane@example.com"), field: "first_name", value: "Janet")
+            try r.expect(Set(changed) == [a.id.rawValue, b.id.rawValue], "rectify", "changed \(changed)")
+            try r.expect(try await store.entry(a.id)?[field: "first_name"] == "Janet", "rectify", "value not changed")
+            try r.expect(try await store.entry(a.id)?.sequence == a.sequence, "rectify", "the sequence changed")
+        }
+
+        try await runner.check("erasure removes the subject's entries and forgets their identity keys") {
+            let store = try await makeEmptyStore(tenant)
+            let a = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "erase")
+            let kept = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "erase")
+            let outcome = try await store.erase(.email("jane@example.com"))
+            try r.expect(outcome.recordIDs == [a.id.rawValue] && outcome.removed, "erase", "outcome \(outcome)")
+            try r.expect(outcome.holder == store.holderName, "erase", "holder name differs")
+            try r.expect(try await store.entry(a.id) == nil, "erase", "the entry is still readable")
+            try r.expect(try await store.records(of: .email("jane@example.com")).isEmpty, "erase", "still found")
+            try r.expect(try await store.entry(kept.id) == kept, "erase", "another subject's entry changed")
+            try r.expect(try await store.recordCount() == 1, "erase", "recordCount did not drop")
+            try r.expect(try await store.entryCount(of: summer) == 1, "erase", "entryCount did not drop")
+            let again = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "erase")
+            try r.expect(again.sequence > kept.sequence, "erase", "a sequence was reused")
+        }
+
+        try await runner.check("retention erases entries recorded before the cutoff") {
+            let store = try await makeEmptyStore(tenant)
+            let old = try inserted(try await store.insert(draft(summer, jane, at: 0), maximumPerPeriod: 1), "retention")
+            let recent = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com", at: 100), maximumPerPeriod: 1),
+                "retention")
+            let outcome = try await store.eraseRecorded(before: start.addingTimeInterval(50))
+            try r.expect(outcome.recordIDs == [old.id.rawValue], "retention", "outcome \(outcome)")
+            try r.expect(try await store.entry(recent.id) == recent, "retention", "a recent entry was erased")
+            try r.expect(try await store.entry(old.id) == nil, "retention", "an old entry remains")
+        }
+
+        try await runner.check("erasing everything keeps the identity-secret binding") {
+            let store = try await makeEmptyStore(tenant)
+            let first = SHA256.hash(Array("secret-one".utf8))
+            try await store.bindIdentitySecret(first)
+            try await store.bindIdentitySecret(first)
+            _ = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "erase all")
+            _ = try inserted(try await store.insert(draft(winter, john), maximumPerPeriod: 1), "erase all")
+            let outcome = try await store.eraseAll()
+            try r.expect(outcome.recordIDs.count == 2, "erase all", "outcome \(outcome)")
+            try r.expect(try await store.recordCount() == 0, "erase all", "records remain")
+            try r.expect(try await store.entries(of: summer).isEmpty, "erase all", "entries remain")
+            try await r.expectError(.participationIdentitySecretMismatch, "binding") {
+                try await store.bindIdentitySecret(SHA256.hash(Array("secret-two".utf8)))
+            }
+        }
+
+        return runner.report
+    }
+}

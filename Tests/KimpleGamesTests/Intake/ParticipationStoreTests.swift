@@ -1,0 +1,171 @@
+import Foundation
+import KimpleCore
+import KimpleGames
+import KimpleTesting
+import Synchronization
+import Testing
+
+/// Closes the file stores a conformance run opened.
+final class OpenedStores: Sendable {
+    private let closers = Mutex<[@Sendable () -> Void]>([])
+    func add(_ close: @escaping @Sendable () -> Void) { closers.withLock { $0.append(close) } }
+    func closeAll() { closers.withLock { $0 }.forEach { $0() } }
+}
+
+@Suite("Participation stores")
+struct ParticipationStoreTests {
+    // SPEC G-4, K-6
+    @Test("InMemoryParticipationStore conforms")
+    func inMemory() async throws {
+        let report = try await ParticipationStoreConformance.run { InMemoryParticipationStore(tenant: $0) }
+        #expect(report.passed.count == 10)
+    }
+
+    // SPEC G-4, K-6, K-7
+    @Test("FileParticipationStore conforms", arguments: [FileJournal.Options.Durability.grouped, .none])
+    func file(durability: FileJournal.Options.Durability) async throws {
+        try await withTemporaryDirectory { directory in
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            let report = try await ParticipationStoreConformance.run { tenant in
+                let store = try FileParticipationStore.open(
+                    tenant: tenant, at: directory.appendingPathComponent(UUID().uuidString),
+                    options: .init(durability: durability, segmentSize: 8 << 10))
+                opened.add { store.close() }
+                return store
+            }
+            #expect(report.passed.count == 10)
+        }
+    }
+
+    // SPEC G-1, K-6
+    @Test("DocumentOperationStore conforms, in memory and on file")
+    func operationStores() async throws {
+        let memory = try await OperationStoreConformance.run {
+            DocumentOperationStore(tenant: $0, documents: InMemoryDocumentStore())
+        }
+        #expect(memory.passed.count == 6)
+        try await withTemporaryDirectory { directory in
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            let file = try await OperationStoreConformance.run { tenant in
+                let documents = try FileDocumentStore.open(at: directory.appendingPathComponent(UUID().uuidString))
+                opened.add { documents.close() }
+                return DocumentOperationStore(tenant: tenant, documents: documents)
+            }
+            #expect(file.passed.count == 6)
+        }
+    }
+
+    // SPEC G-5, K-6
+    @Test("RobotEventJournal conforms, in memory and on file")
+    func robotLogs() async throws {
+        let memory = try await RobotEventLogConformance.run { RobotEventJournal(tenant: $0, log: InMemoryRecordLog()) }
+        #expect(memory.passed.count == 5)
+        try await withTemporaryDirectory { directory in
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            let file = try await RobotEventLogConformance.run { tenant in
+                let journal = try FileJournal.open(at: directory.appendingPathComponent(UUID().uuidString))
+                opened.add { journal.close() }
+                return RobotEventJournal(tenant: tenant, log: journal)
+            }
+            #expect(file.passed.count == 5)
+        }
+    }
+
+    // SPEC G-4, K-7
+    @Test("the file store reopens with every accepted entry, its limits and its secret binding")
+    func reopen() async throws {
+        try await withTemporaryDirectory { directory in
+            let storeDirectory = directory.appendingPathComponent("participations")
+            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            let h = try await Harness.make(
+                operation: Fixtures.operation { $0.limit = .oncePerDay }, participations: store)
+            var accepted: [EntryID: String] = [:]
+            for day in 0..<3 {
+                for n in 0..<40 {
+                    let email = "p\(n)@example.com"
+                    let result = try await h.submit(Fixtures.fields(email: email), source: "10.0.\(day).\(n)")
+                    accepted[try #require(result.accepted).entry] = email
+                }
+                h.clock.advance(by: 86_400)
+            }
+            store.close()
+
+            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            #expect(store.recovery.isClean)
+            #expect(try await store.recordCount() == 120)
+            for (id, email) in accepted { #expect(try await store.entry(id)?.email == email) }
+            let reopened = try IntakeService(
+                operations: h.operations, participations: store, robotEvents: h.robotEvents, gate: h.gate,
+                transport: h.transport, identitySecret: IdentitySecret(Array("a tenant secret of 32 bytes!!!!!".utf8)),
+                clock: h.clock)
+            // Same day as the last round: the limit survived the restart.
+            h.clock.advance(by: -86_400)
+            expectRejected(
+                try await reopened.submit(h.submission(Fixtures.fields(email: "p7@example.com"), source: "10.9.0.1")),
+                .participationDuplicate)
+            h.clock.advance(by: 86_400)
+            #expect(
+                try await reopened.submit(h.submission(Fixtures.fields(email: "p7@example.com"), source: "10.9.0.2"))
+                    .isAccepted)
+            let wrongSecret = try IntakeService(
+                operations: h.operations, participations: store, robotEvents: h.robotEvents, gate: h.gate,
+                transport: h.transport, identitySecret: IdentitySecret(Array(repeating: 9, count: 32)), clock: h.clock)
+            #expect(
+                await kimpleError { _ = try await wrongSecret.submit(h.submission()) }?.code
+                    == .participationIdentitySecretMismatch)
+            store.close()
+        }
+    }
+
+    // SPEC K-7
+    @Test("a torn tail is cut on reopen; every complete entry is kept")
+    func tornTail() async throws {
+        try await withTemporaryDirectory { directory in
+            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let h = try await Harness.make(participations: store)
+            for n in 0..<10 {
+                #expect(try await h.submit(Fixtures.fields(email: "p\(n)@example.com"), source: nil).isAccepted)
+            }
+            store.close()
+            let segment = try #require(
+                try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".kjl") }
+                    .max())
+            let handle = try #require(FileHandle(forUpdatingAtPath: directory.appendingPathComponent(segment).path))
+            _ = try handle.seekToEnd()
+            try handle.write(contentsOf: Data(repeating: 0x5A, count: 41))
+            try handle.close()
+            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            #expect(store.recovery.tornTailBytes == 41)
+            #expect(try await store.recordCount() == 10)
+            #expect(
+                try await store.entries(of: Fixtures.operationID).map(\.email) == (0..<10).map { "p\($0)@example.com" })
+            store.close()
+        }
+    }
+
+    // SPEC P-3, P-9 (the privacy module drives the store)
+    @Test("erasure on file removes the bytes from the journal")
+    func erasureOnFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            defer { store.close() }
+            let h = try await Harness.make(participations: store)
+            #expect(
+                try await h.submit(Fixtures.fields(email: "secret.person@example.com", firstName: "Zéphyrine"))
+                    .isAccepted)
+            #expect(try await h.submit(Fixtures.fields(email: "kept@example.com")).isAccepted)
+            let holder: any PersonalDataHolder = store
+            #expect(try await holder.erase(.email("secret.person@example.com")).recordIDs.count == 1)
+            for name in try FileManager.default.contentsOfDirectory(atPath: directory.path) where name.hasSuffix(".kjl")
+            {
+                let bytes = try Data(contentsOf: directory.appendingPathComponent(name))
+                #expect(bytes.range(of: Data("secret.person".utf8)) == nil)
+                #expect(bytes.range(of: Data("Zéphyrine".utf8)) == nil)
+                #expect(bytes.range(of: Data("kept@example.com".utf8)) != nil)
+            }
+        }
+    }
+}

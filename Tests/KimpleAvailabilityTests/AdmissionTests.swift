@@ -27,7 +27,7 @@ struct AdmissionTests {
         #expect(plain.ratePerSecond == 400)
         #expect(plain.burst == 2_000)
         let tv = try declaration(
-            "op", expected: 100_000, promotions: [Promotion(channel: .television, audience: 3_000_000)])
+            "op", expected: 100_000, promotions: [Promotion(channel: .television, reach: 3_000_000)])
         #expect(tv.hasMassPromotion)
         #expect(policy.bucket(for: tv).ratePerSecond == 1_000)
         #expect(policy.bucket(for: try declaration("op", expected: 10, peak: 250)).ratePerSecond == 500)

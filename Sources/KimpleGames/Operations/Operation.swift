@@ -285,7 +285,7 @@ public struct AudienceDeclaration: Sendable, Codable, Hashable {
     /// 50,000 expected participants, or a promotion reaching more than 100,000 people.
     public var declaresStrongTraffic: Bool {
         (expectedParticipants ?? 0) >= Self.strongTrafficParticipants
-            || promotions.contains { $0.reach > Self.largePromotionReach }
+            || promotions.contains(where: \.isLargePromotion)
     }
 }
 
@@ -303,6 +303,10 @@ public struct Promotion: Sendable, Codable, Hashable {
     public var reach: Int
     /// When it starts, if known.
     public var startsAt: Date?
+
+    /// Whether it reaches more than 100,000 people: §7.3 asks for such promotions to be
+    /// declared in any case.
+    public var isLargePromotion: Bool { reach > AudienceDeclaration.largePromotionReach }
 
     /// A promotion on `channel` reaching `reach` people.
     public init(channel: Channel, reach: Int, startsAt: Date? = nil) {

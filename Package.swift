@@ -64,6 +64,14 @@ let package = Package(
             name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability", "KimpleTesting"],
             swiftSettings: strict),
         .testTarget(name: "KimpleTestingTests", dependencies: ["KimpleTesting"], swiftSettings: strict),
+        // Rules that span modules: the privacy gate in front of intake, erasure reaching the
+        // games' stores, a contract's end opening the reversibility window...
+        .testTarget(
+            name: "KimpleIntegrationTests",
+            dependencies: [
+                "KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability", "KimpleTesting",
+            ],
+            swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

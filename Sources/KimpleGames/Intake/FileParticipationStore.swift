@@ -22,7 +22,7 @@ import Synchronization
 /// - An entry counts against the limit from the moment it is enqueued, before it is
 ///   durable: a second submission of the same person arriving meanwhile is refused even
 ///   if the first write then fails (the medium failing stops the whole store anyway).
-public final class FileParticipationStore: ParticipationStore {
+public final class FileParticipationStore: ParticipationStore, PersonalDataEnumerating {
     /// The name of the participation log in a tenant's storage.
     public static let storeName: StoreName = "participations"
 
@@ -138,8 +138,23 @@ public final class FileParticipationStore: ParticipationStore {
     nonisolated(nonsending) public func forEachEntry(
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws {
+        try await forEachEntry(of: operation, from: 0, body)
+    }
+
+    /// Implements ``ParticipationStore/forEachEntry(of:after:_:)``: the journal is read from
+    /// the record after `sequence` (entry sequences are journal sequences).
+    nonisolated(nonsending) public func forEachEntry(
+        of operation: OperationID, after sequence: UInt64, _ body: (ParticipationEntry) throws -> Bool
+    ) async throws {
+        guard sequence < UInt64.max else { return }
+        try await forEachEntry(of: operation, from: sequence + 1, body)
+    }
+
+    nonisolated(nonsending) private func forEachEntry(
+        of operation: OperationID, from sequence: UInt64, _ body: (ParticipationEntry) throws -> Bool
+    ) async throws {
         guard state.withLock({ $0.existingNumber(of: operation) }) != nil else { return }
-        try await journal.read(from: 0) { record in
+        try await journal.read(from: sequence) { record in
             try record.payload.withUnsafeBytes { bytes in
                 guard case .entry(let header) = try EntryCoding.decodeRecord(bytes), header.operation == operation
                 else { return true }
@@ -232,6 +247,20 @@ public final class FileParticipationStore: ParticipationStore {
     /// The number of entries held.
     public func recordCount() async throws -> Int {
         state.withLock { $0.liveCount }
+    }
+
+    // MARK: PersonalDataEnumerating
+
+    /// Calls `body` with every entry held, as a personal-data record, in journal order, until
+    /// it returns `false` (P-9, P-10: return and statistics at the end of the contract).
+    nonisolated(nonsending) public func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws {
+        try await journal.read(from: 0) { record in
+            try record.payload.withUnsafeBytes { bytes in
+                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return true }
+                return try body(
+                    ParticipationSubjects.record(try EntryCoding.decodeEntry(bytes, sequence: record.sequence)))
+            }
+        }
     }
 
     private func eraseEntries(where matches: (ParticipationEntry) -> Bool) async throws -> ErasureOutcome {

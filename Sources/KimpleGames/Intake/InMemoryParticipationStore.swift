@@ -15,7 +15,7 @@ import Synchronization
 /// with a 16-byte slot each and the limit index: about 200 bytes per entry for a
 /// five-field form. Erasure overwrites an entry's bytes with zeros. "Durable" means "in
 /// this process's memory". Ids are `e1`, `e2`... in insert order.
-public final class InMemoryParticipationStore: ParticipationStore {
+public final class InMemoryParticipationStore: ParticipationStore, PersonalDataEnumerating {
     private struct Slot {
         /// Chunk number in the high 32 bits, offset in the low 32 bits.
         var location: UInt64
@@ -95,7 +95,23 @@ public final class InMemoryParticipationStore: ParticipationStore {
     nonisolated(nonsending) public func forEachEntry(
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws {
-        var next = 0
+        try scan(operation, from: 0, body)
+    }
+
+    /// Implements ``ParticipationStore/forEachEntry(of:after:_:)``: starts at the slot after `sequence`.
+    nonisolated(nonsending) public func forEachEntry(
+        of operation: OperationID, after sequence: UInt64, _ body: (ParticipationEntry) throws -> Bool
+    ) async throws {
+        guard sequence < UInt64(Int.max) else { return }
+        try scan(operation, from: Int(sequence), body)
+    }
+
+    /// Calls `body` with the entries of `operation` from slot `start` on (sequence `start + 1`),
+    /// decoding them outside the lock, 512 at a time.
+    private func scan(
+        _ operation: OperationID, from start: Int, _ body: (ParticipationEntry) throws -> Bool
+    ) throws {
+        var next = start
         while true {
             let (batch, resume): ([(UInt64, [UInt8])], Int?) = state.withLock { state in
                 guard let number = state.index.existingNumber(of: operation) else { return ([], nil) }
@@ -197,6 +213,32 @@ public final class InMemoryParticipationStore: ParticipationStore {
     /// The number of entries held.
     public func recordCount() async throws -> Int {
         state.withLock { $0.index.liveCount }
+    }
+
+    // MARK: PersonalDataEnumerating
+
+    /// Calls `body` with every entry held, as a personal-data record, in sequence order,
+    /// until it returns `false` (P-9, P-10: return and statistics at the end of the contract).
+    nonisolated(nonsending) public func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws {
+        var next = 0
+        while true {
+            let (batch, resume): ([(UInt64, [UInt8])], Int?) = state.withLock { state in
+                var batch: [(UInt64, [UInt8])] = []
+                var position = next
+                while position < state.slotCount, batch.count < 512 {
+                    let slot = Self.slot(position, in: state)
+                    position += 1
+                    if slot.length > 0 { batch.append((UInt64(position), Self.bytes(of: slot, in: state))) }
+                }
+                return (batch, position < state.slotCount ? position : nil)
+            }
+            for (sequence, bytes) in batch {
+                let entry = try bytes.withUnsafeBytes { try EntryCoding.decodeEntry($0, sequence: sequence) }
+                guard try body(ParticipationSubjects.record(entry)) else { return }
+            }
+            guard let resume else { return }
+            next = resume
+        }
     }
 
     // MARK: Internals

@@ -52,6 +52,17 @@ public protocol ParticipationStore: PersonalDataHolder {
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws
 
+    /// Calls `body` with every entry of `operation` whose ``ParticipationEntry/sequence`` is
+    /// greater than `sequence`, in sequence order, until it returns `false`: a read resumed
+    /// where an earlier one stopped (exports read page by page). Entries inserted during the
+    /// read may or may not be seen.
+    ///
+    /// A default implementation reads from the start and skips; the SDK's stores start at
+    /// `sequence` directly. Throws the store's read errors, or what `body` throws.
+    nonisolated(nonsending) func forEachEntry(
+        of operation: OperationID, after sequence: UInt64, _ body: (ParticipationEntry) throws -> Bool
+    ) async throws
+
     /// The number of entries of `operation` (entries being made durable included).
     func entryCount(of operation: OperationID) async throws -> Int
 
@@ -65,6 +76,15 @@ public protocol ParticipationStore: PersonalDataHolder {
 }
 
 extension ParticipationStore {
+    /// Reads from the start and skips the entries at or before `sequence` (see the requirement).
+    nonisolated(nonsending) public func forEachEntry(
+        of operation: OperationID, after sequence: UInt64, _ body: (ParticipationEntry) throws -> Bool
+    ) async throws {
+        try await forEachEntry(of: operation) { (entry: ParticipationEntry) -> Bool in
+            entry.sequence <= sequence ? true : try body(entry)
+        }
+    }
+
     /// Every entry of `operation`, in order. Loads them all: for small operations and tests.
     public func entries(of operation: OperationID) async throws -> [ParticipationEntry] {
         var entries: [ParticipationEntry] = []

@@ -40,7 +40,7 @@ public protocol RobotEventLog: RobotEventReader, PersonalDataHolder {
 /// The reference ``RobotEventLog`` over any ``RecordLog``: an ``InMemoryRecordLog`` for
 /// tests, a ``FileJournal`` (the tenant's `robot-events` log) in production. One JSON record
 /// per event (``JSONCoding``), so a partner can read the log without Swift.
-public final class RobotEventJournal: RobotEventLog {
+public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating {
     /// The name of the robot-event log in a tenant's storage.
     public static let storeName: StoreName = "robot-events"
 
@@ -136,5 +136,56 @@ public final class RobotEventJournal: RobotEventLog {
     /// The number of events held.
     public func recordCount() async throws -> Int {
         try await log.count()
+    }
+
+    // MARK: PersonalDataEnumerating
+
+    /// Calls `body` with every event held as a personal-data record (id: the log's sequence;
+    /// fields `operation`, `source`, `signal`, `detail`, `count`; category `online` while the
+    /// source is kept, none once it was blanked), in log order, until it returns `false`.
+    nonisolated(nonsending) public func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws {
+        let holder = holderName
+        try await log.read(from: 0) { record in
+            let event = try JSONCoding.decode(RobotEvent.self, from: record.payload, key: "robot-event")
+            return try body(
+                PersonalDataRecord(
+                    holder: holder, recordID: String(record.sequence), recordedAt: event.time,
+                    categories: event.source.isEmpty ? [] : [.online],
+                    fields: [
+                        "operation": event.operation.rawValue, "source": event.source, "signal": event.signal.rawValue,
+                        "detail": event.detail, "count": String(event.count),
+                    ]))
+        }
+    }
+
+    // MARK: Erasure by source
+
+    /// Blanks the source of every event whose source is one of `sources` (pseudonymised in
+    /// place, the log rewritten: the bytes are gone), keeping operation, signal, time and
+    /// count so that availability reports stay possible. What an erasure request
+    /// reaches when the person's sources are known (see `ParticipantRobotEvents`). Throws
+    /// the log's storage errors.
+    @discardableResult
+    public func eraseSources(_ sources: Set<String>) async throws -> ErasureOutcome {
+        var changed: [String] = []
+        let wanted = sources.subtracting([""])
+        var present = false
+        if !wanted.isEmpty {
+            try await log.read(from: 0) { record in
+                let event = try JSONCoding.decode(RobotEvent.self, from: record.payload, key: "robot-event")
+                present = wanted.contains(event.source)
+                return !present
+            }
+        }
+        if present {
+            _ = try await log.rewrite { record in
+                var event = try JSONCoding.decode(RobotEvent.self, from: record.payload, key: "robot-event")
+                guard wanted.contains(event.source) else { return record.payload }
+                event.source = ""
+                changed.append(String(record.sequence))
+                return try JSONCoding.encode(event)
+            }
+        }
+        return ErasureOutcome(holder: holderName, recordIDs: changed, removed: false, completedAt: clock.now)
     }
 }

@@ -63,9 +63,13 @@ public enum PersonalDataHolderConformance {
     /// Runs every check; `makeHolder` is called once per check and returns a fresh holder
     /// holding `seeds` (and nothing else). Throws a ``ConformanceFailure`` naming the first
     /// requirement broken.
+    ///
+    /// `rectifies` is `false` for a holder whose records hold nothing a person can have
+    /// rectified (robot events: a source, a signal, a time); the rectification check then
+    /// requires that a rectification changes nothing instead.
     @discardableResult
     public static func run(
-        _ makeHolder: ([Seed]) async throws -> any PersonalDataHolder
+        rectifies: Bool = true, _ makeHolder: ([Seed]) async throws -> any PersonalDataHolder
     ) async throws -> ConformanceReport {
         var runner = ConformanceRunner(suite: "PersonalDataHolder")
         let r = runner
@@ -111,6 +115,14 @@ public enum PersonalDataHolderConformance {
 
         try await runner.check("a rectification changes the field in every record of the person") {
             let holder = try await makeHolder(seeds)
+            guard rectifies else {
+                let before = try await holder.records(of: .email("alice@example.org"))
+                let changed = try await holder.rectify(.email("alice@example.org"), field: "city", value: "Lille")
+                try r.expect(changed.isEmpty, "nothing to rectify", "changed \(changed) in a holder without fields")
+                let after = try await holder.records(of: .email("alice@example.org"))
+                try r.expect(after == before, "unchanged", "records changed")
+                return
+            }
             let changed = try await holder.rectify(.email("alice@example.org"), field: "city", value: "Lille")
             try r.expect(changed.count == 2, "ids", "changed \(changed.count) records, expected 2")
             let alice = try await holder.records(of: .email("alice@example.org"))

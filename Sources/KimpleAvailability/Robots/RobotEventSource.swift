@@ -63,16 +63,34 @@ public enum RobotAttribution {
     /// The detections of `events` that happened during `interval`, widened by `lookback` before
     /// its start (a robot ramping up just before an outage was in use "at the time", §7.2),
     /// grouped by client, operation and source, in order of first detection.
+    ///
+    /// An event standing for several detections (``RobotEvent/count`` > 1: the intake writes
+    /// the rest of a minute's detections as one event dated at the second one) covers its
+    /// ``RobotEvent/time`` to the end of that UTC minute; it is attached when that span meets
+    /// the widened interval.
     public static func activity(
         in interval: Range<Date>, events: [RobotEvent], lookback: Duration = .seconds(15 * 60)
     ) -> [RobotActivity] {
         let (seconds, attoseconds) = lookback.components
         let widened =
             interval.lowerBound.addingTimeInterval(-(TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18))
-        return group(events.filter { $0.time >= widened && $0.time < interval.upperBound })
+        return group(
+            events.filter { event in
+                guard event.time < interval.upperBound else { return false }
+                guard event.count > 1 else { return event.time >= widened }
+                return endOfMinute(event.time) > widened
+            })
     }
 
-    /// `events` grouped by client, operation and source, in order of first detection.
+    /// The first instant of the UTC minute after the one holding `time`.
+    static func endOfMinute(_ time: Date) -> Date {
+        let seconds = time.timeIntervalSince1970
+        guard seconds.isFinite, abs(seconds) < 1e15 else { return time }
+        return Date(timeIntervalSince1970: ((seconds / 60).rounded(.down) + 1) * 60)
+    }
+
+    /// `events` grouped by client, operation and source, in order of first detection. Each event
+    /// counts for its ``RobotEvent/count`` detections (at least one).
     public static func group(_ events: [RobotEvent]) -> [RobotActivity] {
         struct Key: Hashable {
             let tenant: TenantID
@@ -83,12 +101,13 @@ public enum RobotAttribution {
         var groups: [Key: RobotActivity] = [:]
         for event in events.sorted(by: { $0.time < $1.time }) {
             let key = Key(tenant: event.tenant, operation: event.operation, source: event.source)
+            let detections = max(1, event.count)
             if var activity = groups[key] {
-                activity.detections += 1
+                activity.detections += detections
                 if activity.signals[event.signal.rawValue] == nil, !event.detail.isEmpty {
                     activity.details.append(event.detail)
                 }
-                activity.signals[event.signal.rawValue, default: 0] += 1
+                activity.signals[event.signal.rawValue, default: 0] += detections
                 activity.first = min(activity.first, event.time)
                 activity.last = max(activity.last, event.time)
                 groups[key] = activity
@@ -96,7 +115,8 @@ public enum RobotAttribution {
                 order.append(key)
                 groups[key] = RobotActivity(
                     tenant: event.tenant, operation: event.operation, source: event.source,
-                    signals: [event.signal.rawValue: 1], detections: 1, first: event.time, last: event.time,
+                    signals: [event.signal.rawValue: detections], detections: detections, first: event.time,
+                    last: event.time,
                     details: event.detail.isEmpty ? [] : [event.detail])
             }
         }

@@ -4,6 +4,7 @@
 //
 // Usage: kimple-crash-child journal <directory> <durability> <writers>
 //        kimple-crash-child intake <directory> <durability> <writers>
+//        kimple-crash-child instant-win <directory> <durability> <writers>
 import Foundation
 import KimpleCore
 import KimpleGames
@@ -17,7 +18,7 @@ func say(_ line: String) {
 let arguments = CommandLine.arguments
 guard arguments.count >= 5 else {
     FileHandle.standardError.write(
-        Data("usage: kimple-crash-child journal|intake <directory> <durability> <writers>\n".utf8))
+        Data("usage: kimple-crash-child journal|intake|instant-win <directory> <durability> <writers>\n".utf8))
     exit(2)
 }
 let directory = URL(fileURLWithPath: arguments[2])
@@ -87,6 +88,72 @@ case "intake":
                             return
                         }
                         say("ack \(accepted.entry.rawValue) \(email)")
+                    } catch {
+                        say("error \(error)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+case "instant-win":
+    // A file-backed intake on an instant-win operation whose moments are all due: every
+    // accepted participation claims a moment through the intake's decider, until the stock
+    // runs out. Each writer prints the entry id and the award id (`-` for "not won") of every
+    // accepted participation; the award is durable in the ledger when the line is printed.
+    let tenant: TenantID = "crash-tenant"
+    let options = FileJournal.Options(durability: durability, segmentSize: 64 << 10)
+    let store = try FileParticipationStore.open(
+        tenant: tenant, at: directory.appendingPathComponent("participations"), options: options)
+    let ledger = try FileInstantWinLedger.open(at: directory.appendingPathComponent("instant-win"), options: options)
+    let opensAt = Date(timeIntervalSince1970: 946_684_800)
+    let closesAt = Date(timeIntervalSince1970: 4_102_444_800)
+    let units = 5_000
+    // One moment per second from the opening: all in the past, so every claim finds one due.
+    let schedule = try InstantWinSchedule.importing(
+        operation: "crash-instant-win", opensAt: opensAt, closesAt: closesAt,
+        prizes: [InstantWinPrize(code: "gift", quantity: units)],
+        moments: (0..<units).map { (at: opensAt.addingTimeInterval(Double($0)), prize: "gift") })
+    try await ledger.install(schedule)
+    let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
+    var operation = KimpleGames.Operation(
+        id: "crash-instant-win", tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"),
+        kind: .instantWin, title: "Crash test", opensAt: opensAt, closesAt: closesAt, minimumAge: nil,
+        form: EntryForm(fields: [FormField(name: "email", label: "E-mail", type: .email)], consents: [.rules()]),
+        prizes: [Prize(id: "gift", name: "Gift", quantity: units, unitValue: Money(cents: 100))],
+        instruction: "crash-instruction")
+    operation.status = .live
+    _ = try await operations.insert(operation)
+    let gate = GrantingGate()
+    let intake = try IntakeService(
+        operations: operations, participations: store,
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: gate,
+        transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
+        clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
+    say("ready \(try await ledger.awards(for: "crash-instant-win").count)")
+    let run = Identifier<TenantTag>.random().rawValue.prefix(8)
+    await withTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var counter = 0
+                while true {
+                    counter += 1
+                    let email = "w\(writer)-\(counter)-\(run)@example.com"
+                    do {
+                        let result = try await intake.submit(
+                            ParticipationSubmission(
+                                operation: "crash-instant-win", fields: ["email": .text(email), "rules": true]))
+                        guard let accepted = result.accepted else {
+                            say("rejected \(result.rejection?.code.rawValue ?? "?")")
+                            return
+                        }
+                        switch accepted.outcome {
+                        case .won(let award): say("ack \(accepted.entry.rawValue) \(award.awardID)")
+                        case .notWon: say("ack \(accepted.entry.rawValue) -")
+                        default:
+                            say("undecided \(accepted.entry.rawValue) \(accepted.outcome)")
+                            return
+                        }
                     } catch {
                         say("error \(error)")
                         return

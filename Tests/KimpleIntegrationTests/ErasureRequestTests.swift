@@ -94,13 +94,8 @@ struct ErasureRequestTests {
             #expect(try filesContain(Self.jane, under: logs.appendingPathComponent("evidence")).isEmpty)
             #expect(try await p.evidence.verify().isIntact)
             // The request's locator ("Jane.Doe@example.com ") was dropped from the privacy
-            // module's request document, but earlier versions of that document stay in its file
-            // store's journal until the store is compacted: the host compacts it after executing
-            // erasures (see Documentation/Privacy.md, "Wiring with the games"). Then no file of the
-            // tenant holds her e-mail or her source any more.
-            let privacyStore = try #require(
-                try await files.documentStore(tenant: Platform.tenant, name: "privacy") as? FileDocumentStore)
-            try privacyStore.compact()
+            // module's request document, and the store's history compacted with it: no file of
+            // the tenant holds her e-mail or her source any more.
             let tenantFiles = directory.appendingPathComponent("tenants/brand")
             for trace in [Self.jane, "Jane.Doe@example.com", "Janeth", Self.janeSource] {
                 #expect(try filesContain(trace, under: tenantFiles).isEmpty, "\(trace) is still on disk")

@@ -72,6 +72,17 @@ public protocol DocumentStore: Sendable {
     func documents(withPrefix prefix: String) async throws -> [Document]
 }
 
+/// A document store that keeps the history of its writes (a journal) and can drop it.
+///
+/// Replacing or deleting a document does not, by itself, remove its earlier values from a
+/// journal-backed store. When personal data was overwritten to erase it, the privacy
+/// module calls ``compactHistory()`` so that no earlier version stays on disk.
+/// ``FileDocumentStore`` conforms; a store that keeps no history need not.
+public protocol HistoryCompactingDocumentStore: DocumentStore {
+    /// Rewrites the store so that only the current documents remain on the medium.
+    func compactHistory() async throws
+}
+
 extension DocumentStore {
     /// Creates `key` with `value`; returns its version. Throws `storage.conflict` when it exists.
     @discardableResult

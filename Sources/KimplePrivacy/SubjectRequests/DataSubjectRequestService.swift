@@ -427,12 +427,17 @@ public struct DataSubjectRequestService: Sendable {
         return request
     }
 
+    /// Forgets the person's locator and statement in every request about them, and drops
+    /// the store's history so the earlier versions holding them are gone from the disk too.
     private func dropLocators(of digest: SHA256Digest) async throws {
         for request in try await all() where request.subjectDigest == digest && request.subject != nil {
             try await documents.update(PrivacyKeys.request(request.id.rawValue)) { value in
                 value.subject = nil
                 value.statement = nil
             }
+        }
+        if let compacting = store as? any HistoryCompactingDocumentStore {
+            try await compacting.compactHistory()
         }
     }
 }

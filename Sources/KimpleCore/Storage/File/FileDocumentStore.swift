@@ -16,7 +16,7 @@ import Synchronization
 ///   journal tail.
 /// - Meant for documents that fit in memory: operations, contracts, invoices,
 ///   instructions, counters. Large streams belong in a ``RecordLog``.
-public final class FileDocumentStore: DocumentStore {
+public final class FileDocumentStore: HistoryCompactingDocumentStore {
     private struct Pending {
         var sequence: UInt64
         var writes: [DocumentWrite]
@@ -148,6 +148,12 @@ public final class FileDocumentStore: DocumentStore {
             return true
         }
         if start { try writeSnapshot() }
+    }
+
+    /// Writes a snapshot and deletes the journal segments it covers: earlier values of
+    /// replaced or deleted documents are gone from the disk.
+    public func compactHistory() async throws {
+        try compact()
     }
 
     /// Closes the store; later calls throw `storage.closed`.

@@ -84,6 +84,33 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.recordCount() == 3, "count", "recordCount is not 3")
         }
 
+        try await runner.check("a read resumes after a sequence, in order, and stops when asked") {
+            let store = try await makeEmptyStore(tenant)
+            var stored: [ParticipationEntry] = []
+            for n in 0..<6 {
+                let person = IdentityKey(high: 0xC0DE, low: UInt64(n))
+                stored.append(
+                    try inserted(
+                        try await store.insert(
+                            draft(n % 3 == 2 ? winter : summer, person, email: "p\(n)@example.com"),
+                            maximumPerPeriod: 1), "resume"))
+            }
+            let summerEntries = stored.filter { $0.operation == summer }
+            var seen: [EntryID] = []
+            try await store.forEachEntry(of: summer, after: summerEntries[1].sequence) { entry in
+                seen.append(entry.id)
+                return true
+            }
+            try r.expect(
+                seen == summerEntries.dropFirst(2).map(\.id), "resume", "read after a sequence returned \(seen)")
+            var firstOnly: [EntryID] = []
+            try await store.forEachEntry(of: summer, after: 0) { entry in
+                firstOnly.append(entry.id)
+                return false
+            }
+            try r.expect(firstOnly == [summerEntries[0].id], "resume", "a read asked to stop went on: \(firstOnly)")
+        }
+
         try await runner.check("the limit counts per operation, identity and period") {
             let store = try await makeEmptyStore(tenant)
             _ = try inserted(try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2), "limit")

@@ -18,7 +18,7 @@ struct ParticipationStoreTests {
     @Test("InMemoryParticipationStore conforms")
     func inMemory() async throws {
         let report = try await ParticipationStoreConformance.run { InMemoryParticipationStore(tenant: $0) }
-        #expect(report.passed.count == 10)
+        #expect(report.passed.count == 11)
     }
 
     // SPEC G-4, K-6, K-7
@@ -34,7 +34,7 @@ struct ParticipationStoreTests {
                 opened.add { store.close() }
                 return store
             }
-            #expect(report.passed.count == 10)
+            #expect(report.passed.count == 11)
         }
     }
 

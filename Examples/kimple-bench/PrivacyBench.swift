@@ -113,7 +113,7 @@ private func erasureBench(privacy: TenantPrivacy, directory: URL, clock: ManualC
     }
     let total = try await participations.recordCount()
     Bench.report(
-        "fill: file journal holder (grouped fsync, 16 KiB segments, 4 writers, batches of 100)", operations: total,
+        "fill: file journal holder (grouped fsync, 4 writers, batches of 100)", operations: total,
         seconds: fill,
         unit: "entries")
     try await exports.add(

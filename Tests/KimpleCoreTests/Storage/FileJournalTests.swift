@@ -350,43 +350,10 @@ struct FileJournalTests {
     }
 }
 
-/// Runs the crash child, reads its acknowledgements, kills it with SIGKILL once it has
-/// acknowledged `killAfterAcks` writes, and returns what it acknowledged (sequence ->
-/// payload prefix).
+/// Runs the crash child and kills it once it acknowledged `killAfterAcks` appends; returns
+/// what it acknowledged (sequence -> payload prefix).
 func runAndKillChild(arguments: [String], killAfterAcks: Int) throws -> [(UInt64, String)] {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("kimple-crash-child")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    var acknowledged: [(UInt64, String)] = []
-    var buffer = Data()
-    let reader = pipe.fileHandleForReading
-    while acknowledged.count < killAfterAcks {
-        let chunk = reader.availableData
-        if chunk.isEmpty { break }
-        buffer.append(chunk)
-        while let newline = buffer.firstIndex(of: 0x0A) {
-            let line = String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)
-            buffer.removeSubrange(buffer.startIndex...newline)
-            let parts = line.split(separator: " ")
-            if parts.count == 3, parts[0] == "ack", let sequence = UInt64(parts[1]) {
-                acknowledged.append((sequence, String(parts[2])))
-            }
-        }
-    }
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    // Lines already written to the pipe before the kill were acknowledged too.
-    buffer.append(reader.readDataToEndOfFile())
-    for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") {
-        let parts = line.split(separator: " ")
-        if parts.count == 3, parts[0] == "ack", let sequence = UInt64(parts[1]) {
-            acknowledged.append((sequence, String(parts[2])))
-        }
-    }
-    return acknowledged
+    try CrashTest.runAndKill(
+        CrashTest.executableNextToTests(named: "kimple-crash-child"), arguments: arguments, killAfter: killAfterAcks
+    ).compactMap { pair in UInt64(pair.key).map { ($0, pair.value) } }
 }

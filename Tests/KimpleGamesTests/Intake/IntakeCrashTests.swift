@@ -27,38 +27,10 @@ struct IntakeCrashTests {
     }
 }
 
-/// Runs the crash child, reads its acknowledgements, kills it with SIGKILL once it has
-/// acknowledged `killAfterAcks` participations, and returns what it acknowledged
-/// (entry id -> e-mail).
+/// Runs the crash child and kills it once it acknowledged `killAfterAcks` writes; returns
+/// what it acknowledged (key -> value, as the child's mode prints them).
 func runAndKillChild(arguments: [String], killAfterAcks: Int) throws -> [(String, String)] {
-    let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        .appendingPathComponent("kimple-crash-child")
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    try process.run()
-    var acknowledged: [(String, String)] = []
-    var buffer = Data()
-    let reader = pipe.fileHandleForReading
-    func parse(_ line: Substring) {
-        let parts = line.split(separator: " ")
-        if parts.count == 3, parts[0] == "ack" { acknowledged.append((String(parts[1]), String(parts[2]))) }
-    }
-    while acknowledged.count < killAfterAcks {
-        let chunk = reader.availableData
-        if chunk.isEmpty { break }
-        buffer.append(chunk)
-        while let newline = buffer.firstIndex(of: 0x0A) {
-            parse(Substring(String(decoding: buffer[buffer.startIndex..<newline], as: UTF8.self)))
-            buffer.removeSubrange(buffer.startIndex...newline)
-        }
-    }
-    kill(process.processIdentifier, SIGKILL)
-    process.waitUntilExit()
-    // Lines already written to the pipe before the kill were acknowledged too.
-    buffer.append(reader.readDataToEndOfFile())
-    for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") { parse(line) }
-    return acknowledged
+    try CrashTest.runAndKill(
+        CrashTest.executableNextToTests(named: "kimple-crash-child"), arguments: arguments, killAfter: killAfterAcks
+    ).map { ($0.key, $0.value) }
 }

@@ -71,30 +71,8 @@ case "intake":
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock())
     say("ready \(try await store.recordCount())")
-    let run = Identifier<TenantTag>.random().rawValue.prefix(8)
-    await withTaskGroup(of: Void.self) { group in
-        for writer in 0..<writers {
-            group.addTask {
-                var counter = 0
-                while true {
-                    counter += 1
-                    let email = "w\(writer)-\(counter)-\(run)@example.com"
-                    do {
-                        let result = try await intake.submit(
-                            ParticipationSubmission(
-                                operation: "crash-operation", fields: ["email": .text(email), "rules": true]))
-                        guard let accepted = result.accepted else {
-                            say("rejected \(result.rejection?.code.rawValue ?? "?")")
-                            return
-                        }
-                        say("ack \(accepted.entry.rawValue) \(email)")
-                    } catch {
-                        say("error \(error)")
-                        return
-                    }
-                }
-            }
-        }
+    await submitUntilKilled(intake, operation: "crash-operation", writers: writers) { accepted, email in
+        "\(accepted.entry.rawValue) \(email)"
     }
 case "instant-win":
     // A file-backed intake on an instant-win operation whose moments are all due: every
@@ -131,6 +109,24 @@ case "instant-win":
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
     say("ready \(try await ledger.awards(for: "crash-instant-win").count)")
+    await submitUntilKilled(intake, operation: "crash-instant-win", writers: writers) { accepted, _ in
+        switch accepted.outcome {
+        case .won(let award): "\(accepted.entry.rawValue) \(award.awardID)"
+        case .notWon: "\(accepted.entry.rawValue) -"
+        default: nil
+        }
+    }
+default:
+    exit(2)
+}
+
+/// Submits new participants from `writers` concurrent tasks until the process is killed,
+/// printing `ack <what acknowledge returns>` for each accepted one. A writer stops at the
+/// first refusal, error, or participation `acknowledge` cannot describe (it returns nil).
+func submitUntilKilled(
+    _ intake: IntakeService, operation: OperationID, writers: Int,
+    acknowledge: @escaping @Sendable (AcceptedParticipation, String) -> String?
+) async {
     let run = Identifier<TenantTag>.random().rawValue.prefix(8)
     await withTaskGroup(of: Void.self) { group in
         for writer in 0..<writers {
@@ -142,18 +138,16 @@ case "instant-win":
                     do {
                         let result = try await intake.submit(
                             ParticipationSubmission(
-                                operation: "crash-instant-win", fields: ["email": .text(email), "rules": true]))
+                                operation: operation, fields: ["email": .text(email), "rules": true]))
                         guard let accepted = result.accepted else {
                             say("rejected \(result.rejection?.code.rawValue ?? "?")")
                             return
                         }
-                        switch accepted.outcome {
-                        case .won(let award): say("ack \(accepted.entry.rawValue) \(award.awardID)")
-                        case .notWon: say("ack \(accepted.entry.rawValue) -")
-                        default:
+                        guard let line = acknowledge(accepted, email) else {
                             say("undecided \(accepted.entry.rawValue) \(accepted.outcome)")
                             return
                         }
+                        say("ack \(line)")
                     } catch {
                         say("error \(error)")
                         return
@@ -162,8 +156,6 @@ case "instant-win":
             }
         }
     }
-default:
-    exit(2)
 }
 
 /// The child's processing gate: grants everything (the privacy checks are tested elsewhere).

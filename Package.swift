@@ -49,6 +49,18 @@ let package = Package(
         .executableTarget(
             name: "kimple-crash-child", dependencies: ["KimpleCore", "KimpleGames"], path: "Tests/KimpleCrashChild",
             swiftSettings: strict),
+        // Hostile-input fuzzing: the decoders of outside data as fuzz targets. The library holds
+        // the bodies; `kimple-fuzz` runs them under libFuzzer (built with `-sanitize=fuzzer` and
+        // `-DKIMPLE_FUZZ`, see Tests/KimpleFuzz/fuzz.sh) or replays files without it;
+        // KimpleFuzzTests replays the committed corpus.
+        .target(
+            name: "KimpleFuzzTargets", dependencies: ["KimpleCore", "KimpleGames"], path: "Tests/KimpleFuzzTargets",
+            swiftSettings: strict),
+        .executableTarget(
+            name: "kimple-fuzz", dependencies: ["KimpleFuzzTargets"], path: "Tests/KimpleFuzz", exclude: ["fuzz.sh"],
+            swiftSettings: strict),
+        .testTarget(
+            name: "KimpleFuzzTests", dependencies: ["KimpleFuzzTargets"], exclude: ["Corpus"], swiftSettings: strict),
         .testTarget(
             name: "KimpleCoreTests", dependencies: ["KimpleCore", "KimpleTesting", "kimple-crash-child"],
             swiftSettings: strict),

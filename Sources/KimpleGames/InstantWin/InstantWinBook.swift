@@ -163,14 +163,14 @@ public struct InstantWinBook: Sendable {
             released += 1
             if awards[index] == nil { insertOpen(index) }
         }
-        let window = schedule.policy.windowMilliseconds
+        let policy = schedule.policy
         guard !open.isEmpty else { return }
         var kept: [Int] = []
         kept.reserveCapacity(open.count)
         for index in open {
             let moment = moments[index]
             if remaining(moment.prize) == 0 { continue }
-            if let window, instant >= moment.atMilliseconds + window {
+            if policy.hasExpired(momentAt: moment.atMilliseconds, at: instant) {
                 expired.insert(index)
                 continue
             }
@@ -187,11 +187,10 @@ public struct InstantWinBook: Sendable {
         if let limit = schedule.policy.maxWinsPerPerson, winsByPerson[claim.personKey, default: 0] >= limit {
             return .notWon
         }
-        let window = schedule.policy.windowMilliseconds
         for index in open {
             let moment = schedule.moments[index]
             guard moment.atMilliseconds <= t, remaining(moment.prize) > 0 else { continue }
-            if let window, t >= moment.atMilliseconds + window { continue }
+            if schedule.policy.hasExpired(momentAt: moment.atMilliseconds, at: t) { continue }
             return .won(
                 InstantWinAward(
                     operation: schedule.operation, momentIndex: index, momentAtMilliseconds: moment.atMilliseconds,
@@ -274,13 +273,12 @@ public struct InstantWinReport: Sendable, Hashable, Codable {
     public init(book: InstantWinBook, at instant: Date) {
         let now = DrawEntry.milliseconds(of: instant)
         let schedule = book.schedule
-        let window = schedule.policy.windowMilliseconds
         var lost = 0
         var pending = 0
         for moment in schedule.moments where book.awards[moment.index] == nil {
             let expired =
                 book.expired.contains(moment.index)
-                || (window.map { now >= moment.atMilliseconds + $0 } ?? false)
+                || schedule.policy.hasExpired(momentAt: moment.atMilliseconds, at: now)
                 || now >= schedule.closesAtMilliseconds
             if expired || book.remaining(moment.prize) == 0 { lost += 1 } else { pending += 1 }
         }

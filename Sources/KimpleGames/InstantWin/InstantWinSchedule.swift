@@ -64,10 +64,22 @@ public struct InstantWinPolicy: Sendable, Hashable, Codable {
         self.maxWinsPerPerson = maxWinsPerPerson
     }
 
-    /// The win window in milliseconds, or `nil` for roll-over.
+    /// The win window in milliseconds, or `nil` for roll-over. Saturates: a policy decoded
+    /// from outside may hold any number of seconds.
     var windowMilliseconds: Int64? {
-        if case .winWindow(let seconds) = expiry { return Int64(seconds) * 1000 }
-        return nil
+        guard case .winWindow(let seconds) = expiry else { return nil }
+        let (milliseconds, overflow) = Int64(seconds).multipliedReportingOverflow(by: 1000)
+        return overflow ? (seconds < 0 ? .min : .max) : milliseconds
+    }
+
+    /// Whether a moment at `moment` has expired at `instant` (`instant >= moment + window`),
+    /// without overflowing near the ends of the 64-bit range: a window ending past the last
+    /// representable millisecond never ends.
+    func hasExpired(momentAt moment: Int64, at instant: Int64) -> Bool {
+        guard let window = windowMilliseconds else { return false }
+        let (end, overflow) = moment.addingReportingOverflow(window)
+        guard !overflow else { return window < 0 }
+        return instant >= end
     }
 }
 
@@ -151,12 +163,10 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         let ordered = try validated(prizes, policy: policy)
         let units = ordered.flatMap { Array(repeating: $0.code, count: $0.quantity) }
         guard !units.isEmpty else { throw invalid("A generated schedule needs at least one prize unit.") }
-        let start = opens + marginStart
-        let end = closes - marginEnd
-        guard opens < closes, start < end else {
+        guard let (start, span) = generationWindow(opens: opens, closes: closes, marginStart: marginStart, marginEnd: marginEnd)
+        else {
             throw invalid("The window left once the safety margins are taken is empty.")
         }
-        let span = UInt64(end - start)
         guard spread == .uniform || span >= UInt64(units.count) else {
             throw invalid("An evenly spread schedule needs at least one millisecond per moment.")
         }
@@ -259,7 +269,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
     /// same moments from it.
     ///
     /// - Throws: `instant_win.seed_mismatch` when the schedule was imported, the seed's
-    ///   SHA-256 differs from the committed one, or the seed does not give these moments.
+    ///   SHA-256 differs from the committed one, or the seed does not give these moments;
+    ///   `instant_win.invalid_schedule` when the schedule breaks its rules (``validate()``;
+    ///   a schedule decoded from outside may).
     public func verify(seed: DrawSeed) throws {
         guard case .generated(let spread, let marginStart, let marginEnd, let digest) = origin else {
             throw KimpleError(.instantWinSeedMismatch, "An imported schedule has no seed to check.")
@@ -269,11 +281,17 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
                 .instantWinSeedMismatch, "The seed revealed is not the one the schedule committed to.",
                 context: ["committed": digest.hex])
         }
+        try validate()
         let units = prizes.flatMap { Array(repeating: $0.code, count: $0.quantity) }
-        let start = opensAtMilliseconds + marginStart
-        let regenerated = Self.generatedMoments(
-            units: units, start: start, span: UInt64(closesAtMilliseconds - marginEnd - start), spread: spread,
-            seed: seed)
+        guard
+            let (start, span) = Self.generationWindow(
+                opens: opensAtMilliseconds, closes: closesAtMilliseconds, marginStart: marginStart,
+                marginEnd: marginEnd),
+            spread == .uniform || span >= UInt64(units.count)
+        else {
+            throw KimpleError(.instantWinSeedMismatch, "The schedule's margins leave no window to generate moments in.")
+        }
+        let regenerated = Self.generatedMoments(units: units, start: start, span: span, spread: spread, seed: seed)
         guard regenerated == moments else {
             throw KimpleError(.instantWinSeedMismatch, "The seed does not give this schedule's moments.")
         }
@@ -315,7 +333,24 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
 
     // MARK: - Rules
 
+    /// Where generated moments may fall: from `opens + marginStart` for `span` milliseconds
+    /// up to `closes - marginEnd` (exclusive); `nil` when the margins are negative or leave
+    /// nothing. Exact over the whole 64-bit range (a schedule decoded from outside may hold
+    /// any values).
+    static func generationWindow(
+        opens: Int64, closes: Int64, marginStart: Int64, marginEnd: Int64
+    ) -> (start: Int64, span: UInt64)? {
+        guard marginStart >= 0, marginEnd >= 0 else { return nil }
+        let (start, startOverflow) = opens.addingReportingOverflow(marginStart)
+        let (end, endOverflow) = closes.subtractingReportingOverflow(marginEnd)
+        guard !startOverflow, !endOverflow, start < end else { return nil }
+        // end > start: the difference fits in 64 unsigned bits even when it does not fit in Int64.
+        return (start, UInt64(bitPattern: end &- start))
+    }
+
     /// The generator's moments (see `Documentation/DrawAlgorithm.md`, "Instant-win schedules").
+    /// Every instant lies in `start ..< start + span`, which the caller checked fits in Int64:
+    /// the wrapping additions below are exact.
     static func generatedMoments(
         units: [String], start: Int64, span: UInt64, spread: InstantWinSpread, seed: DrawSeed
     ) -> [InstantWinMoment] {
@@ -331,11 +366,11 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         for i in 0..<n {
             switch spread {
             case .uniform:
-                times.append(start + Int64(generator.uniform(below: span)))
+                times.append(start &+ Int64(bitPattern: generator.uniform(below: span)))
             case .even:
-                let low = start + Int64(n.dividingFullWidth(i.multipliedFullWidth(by: span)).quotient)
-                let high = start + Int64(n.dividingFullWidth((i + 1).multipliedFullWidth(by: span)).quotient)
-                times.append(low + Int64(generator.uniform(below: UInt64(high - low))))
+                let low = n.dividingFullWidth(i.multipliedFullWidth(by: span)).quotient
+                let high = n.dividingFullWidth((i + 1).multipliedFullWidth(by: span)).quotient
+                times.append(start &+ Int64(bitPattern: low + generator.uniform(below: high - low)))
             }
         }
         var shuffled = units

@@ -6,8 +6,9 @@ import KimpleCore
 /// NFC. Text whose scalars are all below U+0300 (ASCII, and the accented Latin letters of
 /// French and most European names) is NFC by construction (combining marks start at
 /// U+0300): it takes a fast path that allocates nothing when the text is already trimmed.
-/// Only other text goes through Foundation's normalisation.
-enum TextNormalizer {
+/// Only other text goes through Foundation's normalisation. Package-visible for the fuzz
+/// targets, which check that it is idempotent.
+package enum TextNormalizer {
     private enum Scan {
         /// Only ASCII; the content (without surrounding spaces) is `first..<end` of `count` bytes.
         case ascii(first: Int, end: Int, count: Int)
@@ -25,7 +26,9 @@ enum TextNormalizer {
     /// Throws `participation.invalid_utf8` for bytes that are not UTF-8,
     /// `participation.control_character` for control characters, and
     /// `participation.invalid_field` for a value that is not text.
-    static func normalize(_ input: FieldInput, field: String, multiline: Bool = false) throws(KimpleError) -> String {
+    package static func normalize(
+        _ input: FieldInput, field: String, multiline: Bool = false
+    ) throws(KimpleError) -> String {
         let text: String
         switch input {
         case .text(let value):
@@ -43,7 +46,7 @@ enum TextNormalizer {
     }
 
     /// See ``normalize(_:field:multiline:)-(FieldInput,_,_)``.
-    static func normalize(_ text: String, field: String, multiline: Bool = false) throws(KimpleError) -> String {
+    package static func normalize(_ text: String, field: String, multiline: Bool = false) throws(KimpleError) -> String {
         let scan: Scan =
             text.utf8.withContiguousStorageIfAvailable { Self.scan($0, multiline: multiline) }
             ?? Array(text.utf8).withUnsafeBufferPointer { Self.scan($0, multiline: multiline) }

@@ -215,6 +215,15 @@ public final class FileJournal: RecordLog {
             if case .lastSequence(let expected) = condition, expected != q.lastAssigned {
                 throw KimpleError.appendConflict(expected: expected, actual: q.lastAssigned)
             }
+            // Sequences end at JournalFormat.maximumSequence: a journal whose header or records
+            // claim numbers up there (damage, or hostile bytes) refuses appends rather than wrap.
+            guard q.nextSequence <= JournalFormat.maximumSequence,
+                UInt64(payloads.count - 1) <= JournalFormat.maximumSequence - q.nextSequence
+            else {
+                throw KimpleError(
+                    .outOfRange, "The journal has used up its sequence numbers; copy its records to a new journal.",
+                    context: ["path": path, "next": String(q.nextSequence)])
+            }
             let first = q.nextSequence
             var frames: [UInt8] = []
             frames.reserveCapacity(totalSize)

@@ -30,6 +30,9 @@ package enum JournalFormat {
     package static let frameHeaderSize = 20
     package static let batchContinues: UInt32 = 0x8000_0000
     package static let segmentExtension = ".kjl"
+    /// The largest sequence number a frame may carry: 2^64 − 2, so that the sequence after
+    /// any valid frame is representable. A frame claiming 2^64 − 1 is damaged.
+    package static let maximumSequence = UInt64.max - 1
 
     package struct SegmentHeader: Equatable {
         package var firstSequence: UInt64
@@ -123,7 +126,7 @@ package enum JournalFormat {
 
     /// Parses the frame at `offset` of `buffer`. A frame is valid when its header checksum
     /// holds, its length is at most `maximumPayload`, its sequence is at least
-    /// `minimumSequence`, and its payload checksum holds.
+    /// `minimumSequence` and at most ``maximumSequence``, and its payload checksum holds.
     package static func parseFrame(
         _ buffer: UnsafeRawBufferPointer, at offset: Int, minimumSequence: UInt64, maximumPayload: Int
     ) -> Result<Frame, FrameProblem> {
@@ -135,7 +138,9 @@ package enum JournalFormat {
         let lengthField = buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self).littleEndian
         let length = Int(lengthField & ~batchContinues)
         let sequence = buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt64.self).littleEndian
-        guard length <= maximumPayload, sequence >= minimumSequence else { return .failure(.damaged) }
+        guard length <= maximumPayload, sequence >= minimumSequence, sequence <= maximumSequence else {
+            return .failure(.damaged)
+        }
         let payloadStart = offset + frameHeaderSize
         guard buffer.count - payloadStart >= length else { return .failure(.incomplete) }
         let payloadCRC = buffer.loadUnaligned(fromByteOffset: offset + 12, as: UInt32.self).littleEndian

@@ -54,7 +54,7 @@ func fail(_ message: String) -> Never {
     }()
 
     @_silgen_name("LLVMFuzzerRunDriver")
-    func LLVMFuzzerRunDriver(
+    func llvmFuzzerRunDriver(
         _ argc: UnsafeMutablePointer<CInt>,
         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -77,7 +77,7 @@ func fail(_ message: String) -> Never {
             _ = fuzzTarget
             var argc = CommandLine.argc
             var argv = CommandLine.unsafeArgv
-            exit(LLVMFuzzerRunDriver(&argc, &argv, { fuzzOneInput($0, $1) }))
+            exit(llvmFuzzerRunDriver(&argc, &argv, { fuzzOneInput($0, $1) }))
         }
     }
 #else
@@ -125,8 +125,10 @@ func fail(_ message: String) -> Never {
             for path in paths {
                 var isDirectory: ObjCBool = false
                 if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
-                    files += try FileManager.default.contentsOfDirectory(atPath: path).sorted().filter { !$0.hasPrefix(".") }
-                        .map { path + "/" + $0 }
+                    files += try FileManager.default.contentsOfDirectory(atPath: path).sorted().filter {
+                        !$0.hasPrefix(".")
+                    }
+                    .map { path + "/" + $0 }
                 } else {
                     files.append(path)
                 }

@@ -35,10 +35,12 @@ enum JournalFuzz {
         let count = try await must("counting") { try await journal.count() }
         let last = try await must("the last sequence") { try await journal.lastSequence() }
         try invariant(count == records.count, "count() says \(count), reading gives \(records.count)")
-        try invariant(journal.recovery.records == records.count, "the recovery report counts \(journal.recovery.records)")
+        try invariant(
+            journal.recovery.records == records.count, "the recovery report counts \(journal.recovery.records)")
         try invariant(last == records.last?.sequence, "lastSequence() is \(String(describing: last))")
         for (previous, next) in zip(records, records.dropFirst()) {
-            try invariant(previous.sequence < next.sequence, "sequences out of order: \(previous.sequence), \(next.sequence)")
+            try invariant(
+                previous.sequence < next.sequence, "sequences out of order: \(previous.sequence), \(next.sequence)")
         }
         journal.close()
 
@@ -69,7 +71,9 @@ enum JournalFuzz {
             try invariant(appended.lowerBound > previous, "sequence \(appended.lowerBound) reused (last \(previous))")
         }
         reopened.close()
-        let third = try await must("reopening after the append") { try FileJournal.open(at: directory, options: options) }
+        let third = try await must("reopening after the append") {
+            try FileJournal.open(at: directory, options: options)
+        }
         defer { third.close() }
         try invariant(third.recovery.isClean, "the journal is not clean after an append: \(third.recovery)")
         let final = try await must("reading after the append") { try read(third) }
@@ -92,7 +96,8 @@ enum JournalFuzz {
     static func repairChecksums(_ bytes: inout [UInt8]) {
         let headerSize = JournalFormat.segmentHeaderSize
         guard bytes.count >= headerSize else { return }
-        store(bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<36])) }, at: 36, in: &bytes)
+        store(
+            bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[0..<36])) }, at: 36, in: &bytes)
         var position = headerSize
         while bytes.count - position >= JournalFormat.frameHeaderSize {
             let field = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: UInt32.self) }

@@ -42,7 +42,8 @@ enum MomentsFuzz {
         }
         let encoded = try await must("encoding") { try JSONCoding.encode(schedule) }
         let decoded = try await must("decoding") { try JSONCoding.decode(InstantWinSchedule.self, from: encoded) }
-        try invariant(decoded == schedule && decoded.commitment == schedule.commitment, "the JSON round trip changed it")
+        try invariant(
+            decoded == schedule && decoded.commitment == schedule.commitment, "the JSON round trip changed it")
         if case .generated = schedule.origin {
             // What a third party does with a revealed schedule: check it against the seed.
             do {
@@ -58,7 +59,9 @@ enum MomentsFuzz {
 
     /// The seed of the generated seed schedule.
     static let seed: DrawSeed = {
-        guard let seed = try? DrawSeed(bytes: Array(repeating: 7, count: 32)) else { preconditionFailure("a 32-byte seed") }
+        guard let seed = try? DrawSeed(bytes: Array(repeating: 7, count: 32)) else {
+            preconditionFailure("a 32-byte seed")
+        }
         return seed
     }()
 
@@ -98,7 +101,8 @@ enum MomentsFuzz {
         try invariant(Set(awards.map(\.momentIndex)).count == awards.count, "a moment was awarded twice")
         for prize in schedule.prizes {
             let count = awards.count { $0.prize == prize.code }
-            try invariant(count <= prize.quantity, "prize \(prize.code) awarded \(count) times, stock \(prize.quantity)")
+            try invariant(
+                count <= prize.quantity, "prize \(prize.code) awarded \(count) times, stock \(prize.quantity)")
         }
         if let limit = schedule.policy.maxWinsPerPerson {
             for person in 0..<3 {
@@ -109,14 +113,17 @@ enum MomentsFuzz {
         let report = InstantWinReport(book: book, at: date(schedule.closesAtMilliseconds))
         try invariant(report.awarded == awards.count, "the report counts \(report.awarded) awards")
         try invariant(
-            report.awarded + report.lost + report.pending == schedule.moments.count, "the report loses moments: \(report)")
+            report.awarded + report.lost + report.pending == schedule.moments.count,
+            "the report loses moments: \(report)")
     }
 
     /// Schedules the SDK makes: generated and imported, roll-over and win window.
     static func seeds() throws -> [String: [UInt8]] {
         let opens = Date(timeIntervalSince1970: 1_780_000_000)
         let closes = opens.addingTimeInterval(86_400)
-        let prizes = [InstantWinPrize(code: "bike", quantity: 2, priority: 1), InstantWinPrize(code: "cap", quantity: 3)]
+        let prizes = [
+            InstantWinPrize(code: "bike", quantity: 2, priority: 1), InstantWinPrize(code: "cap", quantity: 3),
+        ]
         let generated = try InstantWinSchedule.generate(
             operation: "summer", opensAt: opens, closesAt: closes, prizes: prizes, spread: .even,
             seed: seed,
@@ -172,7 +179,8 @@ struct MomentList {
         let seconds = Int(Int32(truncatingIfNeeded: reader.integer(4)))
         let maxWins = Int(reader.integer(1))
         policy = InstantWinPolicy(
-            expiry: flags & 1 == 1 ? .winWindow(seconds: seconds) : .rollOver, maxWinsPerPerson: flags & 2 == 2 ? maxWins : nil)
+            expiry: flags & 1 == 1 ? .winWindow(seconds: seconds) : .rollOver,
+            maxWinsPerPerson: flags & 2 == 2 ? maxWins : nil)
         while !reader.isAtEnd {
             let at = Int64(bitPattern: reader.integer(8))
             let index = Int(reader.integer(1))

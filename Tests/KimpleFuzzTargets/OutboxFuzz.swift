@@ -59,9 +59,11 @@ enum OutboxFuzz {
         let at = Date(timeIntervalSinceReferenceDate: 800_000_000.125)
         let messages: [String: OutboundMessage] = [
             "notice": OutboundMessage(
-                idempotencyKey: "dsr-42-forwarded", tenant: "acme", kind: MessageKind(rawValue: "privacy.request.forwarded"),
+                idempotencyKey: "dsr-42-forwarded", tenant: "acme",
+                kind: MessageKind(rawValue: "privacy.request.forwarded"),
                 recipient: "controller", channel: .registeredLetter, subject: "Request forwarded",
-                body: "Bonjour,\nla demande n° 42 a été transmise. \u{1F4E8}", attributes: ["request": "42"], createdAt: at),
+                body: "Bonjour,\nla demande n° 42 a été transmise. \u{1F4E8}", attributes: ["request": "42"],
+                createdAt: at),
             "event": OutboundMessage(
                 idempotencyKey: "k", tenant: "t", kind: MessageKind(rawValue: "games.traffic_alert"), recipient: "host",
                 subject: "s", body: "", createdAt: Date(timeIntervalSinceReferenceDate: 0)),

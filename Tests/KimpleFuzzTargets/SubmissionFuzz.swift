@@ -90,7 +90,10 @@ enum SubmissionFuzz {
 
     /// Text with its scalars spelled out, for messages.
     static func debug(_ text: String) -> String {
-        "\"" + text.unicodeScalars.map { $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16))}" }
+        "\""
+            + text.unicodeScalars.map {
+                $0.isASCII && $0.value >= 0x20 ? String($0) : "\\u{\(String($0.value, radix: 16))}"
+            }
             .joined() + "\""
     }
 

@@ -18,7 +18,9 @@ struct FuzzCorpusTests {
     }
 
     // SPEC G-4, K-7
-    @Test("every committed input is accepted or refused with a typed error, invariants holding", arguments: FuzzTarget.allCases)
+    @Test(
+        "every committed input is accepted or refused with a typed error, invariants holding",
+        arguments: FuzzTarget.allCases)
     func replay(_ target: FuzzTarget) async throws {
         let inputs = Self.inputs(target)
         #expect(inputs.contains { $0.lastPathComponent.hasPrefix("seed-") }, "no seed for \(target)")
@@ -40,7 +42,8 @@ struct FuzzCorpusTests {
         for (name, bytes) in try await target.seeds() {
             if target != .journal {
                 // Journal segments carry their creation time: only their acceptance is stable.
-                let stored = try? Data(contentsOf: Self.corpus.appendingPathComponent("\(target.rawValue)/seed-\(name)"))
+                let stored = try? Data(
+                    contentsOf: Self.corpus.appendingPathComponent("\(target.rawValue)/seed-\(name)"))
                 #expect(stored.map([UInt8].init) == bytes, "seed-\(name) of \(target) is stale: run kimple-fuzz seed")
             }
             let outcome = try await target.run(bytes)

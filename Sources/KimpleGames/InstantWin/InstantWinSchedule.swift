@@ -163,7 +163,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         let ordered = try validated(prizes, policy: policy)
         let units = ordered.flatMap { Array(repeating: $0.code, count: $0.quantity) }
         guard !units.isEmpty else { throw invalid("A generated schedule needs at least one prize unit.") }
-        guard let (start, span) = generationWindow(opens: opens, closes: closes, marginStart: marginStart, marginEnd: marginEnd)
+        guard
+            let (start, span) = generationWindow(
+                opens: opens, closes: closes, marginStart: marginStart, marginEnd: marginEnd)
         else {
             throw invalid("The window left once the safety margins are taken is empty.")
         }

@@ -46,7 +46,8 @@ package enum TextNormalizer {
     }
 
     /// See ``normalize(_:field:multiline:)-(FieldInput,_,_)``.
-    package static func normalize(_ text: String, field: String, multiline: Bool = false) throws(KimpleError) -> String {
+    package static func normalize(_ text: String, field: String, multiline: Bool = false) throws(KimpleError) -> String
+    {
         let scan: Scan =
             text.utf8.withContiguousStorageIfAvailable { Self.scan($0, multiline: multiline) }
             ?? Array(text.utf8).withUnsafeBufferPointer { Self.scan($0, multiline: multiline) }

@@ -235,10 +235,12 @@ enum GamesTime {
     /// Appends `yyyy-MM-ddTHH:mm:ss.SSSZ` for an instant in milliseconds since 1970 (years
     /// 0 to 9999; other years print with more or fewer digits).
     static func appendISO8601(milliseconds: Int64, to buffer: ByteBuffer) {
+        // Floor remainders rather than `a - floor(a / b) * b`: the product overflows for
+        // instants near Int64.min (a moment list from outside can hold any instant).
         let seconds = floorDivide(milliseconds, 1000)
-        let millis = Int(milliseconds - seconds * 1000)
+        let millis = Int(floorRemainder(milliseconds, 1000))
         let days = floorDivide(seconds, 86_400)
-        let secondOfDay = Int(seconds - days * 86_400)
+        let secondOfDay = Int(floorRemainder(seconds, 86_400))
         let civil = CivilDate(daysSinceEpoch: days)
         if civil.year >= 0, civil.year <= 9999 {
             buffer.appendPadded(civil.year, width: 4)
@@ -263,5 +265,11 @@ enum GamesTime {
     static func floorDivide(_ a: Int64, _ b: Int64) -> Int64 {
         let quotient = a / b
         return (a % b != 0 && (a < 0) != (b < 0)) ? quotient - 1 : quotient
+    }
+
+    /// `a` modulo a positive `b`, in `0 ..< b`.
+    static func floorRemainder(_ a: Int64, _ b: Int64) -> Int64 {
+        let remainder = a % b
+        return remainder < 0 ? remainder + b : remainder
     }
 }

@@ -14,12 +14,20 @@ public enum EmailAddress {
         let verdict =
             text.utf8.withContiguousStorageIfAvailable { check($0) }
             ?? Array(text.utf8).withUnsafeBufferPointer { check($0) }
-        guard verdict.valid else {
-            throw KimpleError(
-                .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
-                context: ["field": field])
+        let invalid = KimpleError(
+            .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
+            context: ["field": field])
+        guard verdict.valid else { throw invalid }
+        guard verdict.ascii else {
+            // Lower case can be longer than the text (İ becomes i and U+0307): the address
+            // kept is checked again, so the intake never keeps one it would refuse.
+            let lowered = text.lowercased()
+            let again =
+                lowered.utf8.withContiguousStorageIfAvailable { check($0) }
+                ?? Array(lowered.utf8).withUnsafeBufferPointer { check($0) }
+            guard again.valid else { throw invalid }
+            return lowered
         }
-        guard verdict.ascii else { return text.lowercased() }
         guard verdict.upper else { return text }
         return String(
             decoding: text.utf8.map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }, as: UTF8.self)

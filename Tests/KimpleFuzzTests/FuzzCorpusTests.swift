@@ -32,8 +32,9 @@ struct FuzzCorpusTests {
             } catch {
                 Issue.record("\(target) \(file.lastPathComponent): \(error)")
             }
-            // A guard against hangs, not a performance figure: inputs take milliseconds.
-            #expect(ContinuousClock.now - start < .seconds(20), "\(file.lastPathComponent) is slow")
+            // A guard against hangs, not a performance figure: inputs take milliseconds alone, but a
+            // loaded machine running the suite in parallel (under a sanitizer) can stretch them a lot.
+            #expect(ContinuousClock.now - start < .seconds(120), "\(file.lastPathComponent) is slow")
         }
     }
 

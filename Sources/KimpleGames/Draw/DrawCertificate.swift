@@ -220,9 +220,8 @@ enum GamesTime {
     /// `date` cut to whole milliseconds since 1970 (rounded down, or to the nearest with
     /// `rounding`, which undoes the small error of parsing decimal fractions).
     static func truncatedToMillisecond(_ date: Date, rounding: Bool = false) -> Date {
-        let scaled = date.timeIntervalSince1970 * 1000
-        let millis = rounding ? scaled.rounded() : scaled.rounded(.down)
-        return Date(timeIntervalSince1970: millis / 1000)
+        guard rounding else { return DrawEntry.date(milliseconds: DrawEntry.milliseconds(of: date)) }
+        return Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
     }
 
     /// ISO 8601 text in UTC, always with three fractional digits: `2026-06-01T10:00:00.000Z`.

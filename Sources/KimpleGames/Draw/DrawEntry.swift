@@ -48,14 +48,32 @@ public struct DrawEntry: Sendable, Hashable, Codable {
     }
 
     /// The participation instant.
-    public var enteredAt: Date { Date(timeIntervalSince1970: Double(enteredAtMilliseconds) / 1000) }
+    public var enteredAt: Date { DrawEntry.date(milliseconds: enteredAtMilliseconds) }
 
     /// Whole milliseconds since 1970-01-01T00:00:00Z, rounded down: the rule every export and
     /// canonical form of the games module uses, and the one `ISO8601.string` prints.
+    ///
+    /// Rounded down in `Date`'s own terms: the largest `m` whose instant
+    /// (``date(milliseconds:)``) is at or before `date`. So the instant of a whole
+    /// millisecond gives that millisecond back; the floating-point product alone is off by
+    /// one for about 0.6% of the milliseconds of this century (`Date` counts seconds from
+    /// 2001, and converting to 1970 and to milliseconds rounds twice).
     public static func milliseconds(of date: Date) -> Int64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded(.down)
         guard value > -9.2e18, value < 9.2e18 else { return value < 0 ? Int64.min : Int64.max }
-        return Int64(value)
+        var milliseconds = Int64(value)
+        if Self.date(milliseconds: milliseconds) > date {
+            milliseconds -= 1
+        } else if Self.date(milliseconds: milliseconds + 1) <= date {
+            milliseconds += 1
+        }
+        return milliseconds
+    }
+
+    /// The instant `milliseconds` after 1970-01-01T00:00:00Z: the `Date` every millisecond
+    /// value of the games module stands for.
+    public static func date(milliseconds: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 
     private enum CodingKeys: String, CodingKey {

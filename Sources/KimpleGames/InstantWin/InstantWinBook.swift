@@ -78,7 +78,7 @@ public struct InstantWinAward: Sendable, Hashable, Codable {
     }
 
     /// The winning participation's instant.
-    public var wonAt: Date { Date(timeIntervalSince1970: Double(wonAtMilliseconds) / 1000) }
+    public var wonAt: Date { DrawEntry.date(milliseconds: wonAtMilliseconds) }
 }
 
 /// The state of one instant-win operation and its rule (G-6), as a value: which moments are

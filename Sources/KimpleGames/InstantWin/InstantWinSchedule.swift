@@ -39,7 +39,7 @@ public struct InstantWinMoment: Sendable, Hashable, Codable {
     }
 
     /// The instant.
-    public var at: Date { Date(timeIntervalSince1970: Double(atMilliseconds) / 1000) }
+    public var at: Date { DrawEntry.date(milliseconds: atMilliseconds) }
 }
 
 /// How an operation awards moments nobody played at (G-6). The tenant chooses (§2.3).
@@ -132,9 +132,9 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
     public let origin: Origin
 
     /// When the operation opens.
-    public var opensAt: Date { Date(timeIntervalSince1970: Double(opensAtMilliseconds) / 1000) }
+    public var opensAt: Date { DrawEntry.date(milliseconds: opensAtMilliseconds) }
     /// When it closes.
-    public var closesAt: Date { Date(timeIntervalSince1970: Double(closesAtMilliseconds) / 1000) }
+    public var closesAt: Date { DrawEntry.date(milliseconds: closesAtMilliseconds) }
 
     // MARK: - Building
 

@@ -60,14 +60,15 @@ extension InteroperabilityDocumentation {
                 final XOR `0xFFFFFFFF`; the check value of the ASCII bytes `123456789` is `0xE3069283`).
 
                 Sequence numbers strictly increase through the journal; they may have gaps (records
-                erased by a rewrite). A *batch* is a run of frames whose bit 31 is set, closed by a frame
+                erased by a rewrite). They are at most 2^64 − 2: a frame claiming 2^64 − 1 is invalid. A *batch* is a run of frames whose bit 31 is set, closed by a frame
                 whose bit 31 is clear; a batch counts only when its closing frame is present.
 
                 ### Reading a journal without the SDK
 
                 1. List the `.kjl` files, sort them by name, check each header (magic, version 1, CRC).
                 2. Read frames from offset 40: check the header CRC, the length (at most 16 MiB by
-                   default), the payload CRC, and that the sequence is greater than the previous one.
+                   default), the payload CRC, and that the sequence is greater than the previous one
+                   (and at most 2^64 − 2).
                 3. Stop a segment at its end or at the first invalid frame. Frames of a batch whose
                    closing frame is missing at the end of the last segment were never acknowledged:
                    ignore them.

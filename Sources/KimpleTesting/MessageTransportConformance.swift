@@ -15,7 +15,7 @@ public enum MessageTransportConformance {
                 recipient: "host", subject: "Check", body: body, createdAt: Date(timeIntervalSince1970: 1_700_000_000))
         }
 
-        try await runner.check("a second send with the same key is a duplicate") {
+        await runner.check("a second send with the same key is a duplicate", rule: "K-6") {
             let transport = try await makeTransport()
             let first = try await transport.send(message("key-1"))
             try r.expect(!first.duplicate, "idempotent", "first send marked duplicate")
@@ -26,12 +26,12 @@ public enum MessageTransportConformance {
             try r.expect(!other.duplicate, "idempotent", "another key marked duplicate")
         }
 
-        try await runner.check("a message without key or subject is refused") {
+        await runner.check("a message without key or subject is refused", rule: "K-6") {
             let transport = try await makeTransport()
             try await r.expectError(.invalidArgument, "validation") { try await transport.send(message("")) }
         }
 
-        try await runner.check("concurrent sends of one key: exactly one is new") {
+        await runner.check("concurrent sends of one key: exactly one is new", rule: "K-6") {
             let transport = try await makeTransport()
             let fresh = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for _ in 0..<16 { group.addTask { !(try await transport.send(message("race"))).duplicate } }
@@ -41,6 +41,6 @@ public enum MessageTransportConformance {
             }
             try r.expect(fresh == 1, "race", "\(fresh) sends were not duplicates")
         }
-        return runner.report
+        return try runner.finish()
     }
 }

@@ -33,9 +33,10 @@ struct ContractStorageConformanceTests {
         do {
             try await ContractStorageConformance.run { ForgetfulBackend() }
             Issue.record("the suite accepted a backend whose listings forget documents")
-        } catch let failure as ConformanceFailure {
-            #expect(failure.suite == "ContractStorage")
-            #expect(failure.check == "an accepted quote creates exactly one contract")
+        } catch let failures as ConformanceFailures {
+            #expect(failures.report.suite == "ContractStorage")
+            let failure = failures.report.failure("an accepted quote creates exactly one contract")
+            #expect(failure?.rule == "C-1")
         }
     }
 }

@@ -162,7 +162,8 @@ public enum DocumentStoreConformance {
             try await compacting.compactHistory()
             let documents = try await store.documents(withPrefix: "")
             try r.expect(
-                documents.map(\.key) == ["erased", "kept"], "documents", "keys \(documents.map(\.key)) after compaction")
+                documents.map(\.key) == ["erased", "kept"], "documents", "keys \(documents.map(\.key)) after compaction"
+            )
             try r.expect(documents.last?.version == kept, "versions", "compaction changed a version")
             try r.expect(documents.first?.value == Data("-".utf8), "values", "compaction brought an old value back")
             let next = try await store.upsert("after", b)
@@ -176,7 +177,9 @@ public enum DocumentStoreConformance {
             let store = try await makeEmptyStore()
             let v1 = try await store.insert("k", a)
             try await store.replace("k", expectedVersion: v1, with: b)
-            try await store.commit([.insert(key: "x", value: a), .insert(key: "y", value: Data(repeating: 1, count: 70_000))])
+            try await store.commit([
+                .insert(key: "x", value: a), .insert(key: "y", value: Data(repeating: 1, count: 70_000)),
+            ])
             try await store.delete("x")
             let before = try await store.documents(withPrefix: "")
             let reopened = try await reopen(store)

@@ -121,7 +121,8 @@ public enum InstantWinLedgerConformance {
             try r.expect(try await ledger.awards(for: operation).count == 1, "repeat", "a second award was made")
         }
 
-        await runner.check("claims outside the window, malformed or for an unknown operation win nothing", rule: "G-6") {
+        await runner.check("claims outside the window, malformed or for an unknown operation win nothing", rule: "G-6")
+        {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 1)], [(10, "p")]))
             try r.expect(
@@ -174,7 +175,9 @@ public enum InstantWinLedgerConformance {
             try r.expect(Set(stored) == Set(awards), "concurrent", "awards() differs from what claims returned")
         }
 
-        await runner.check("after a restart, awards read back and claims go on without repeating one", rule: "K-7", needs: reopen) { reopen in
+        await runner.check(
+            "after a restart, awards read back and claims go on without repeating one", rule: "K-7", needs: reopen
+        ) { reopen in
             let ledger = try await makeEmptyLedger()
             let plan = try schedule(
                 [InstantWinPrize(code: "p", quantity: 4)], [(10, "p"), (20, "p"), (30, "p"), (40, "p")],

@@ -103,7 +103,8 @@ public enum RecordLogConformance {
             }
             let acknowledged = ranges.flatMap { $0.flatMap { Array($0) } }
             try r.expect(
-                Set(acknowledged).count == 480, "distinct", "\(Set(acknowledged).count) distinct sequences for 480 records")
+                Set(acknowledged).count == 480, "distinct",
+                "\(Set(acknowledged).count) distinct sequences for 480 records")
             let records = try await log.allRecords()
             try r.expect(records.count == 480, "lost", "\(records.count) records instead of 480")
             try r.expect(
@@ -153,7 +154,9 @@ public enum RecordLogConformance {
             let next = try await log.append(Data("next".utf8))
             try r.expect(next > before[5].sequence, "rewrite", "a sequence number was reused")
         }
-        await runner.check("after a restart every acknowledged record reads back and sequences go on", rule: "K-7", needs: reopen) {
+        await runner.check(
+            "after a restart every acknowledged record reads back and sequences go on", rule: "K-7", needs: reopen
+        ) {
             reopen in
             let log = try await makeEmptyLog()
             _ = try await log.append(contentsOf: [Data("a".utf8), Data("b".utf8)])
@@ -161,11 +164,13 @@ public enum RecordLogConformance {
             let before = try await log.allRecords()
             let reopened = try await reopen(log)
             try r.expect(try await reopened.allRecords() == before, "read back", "the records differ after the restart")
-            try r.expect(try await reopened.lastSequence() == before.last?.sequence, "read back", "lastSequence differs")
+            try r.expect(
+                try await reopened.lastSequence() == before.last?.sequence, "read back", "lastSequence differs")
             let next = try await reopened.append(Data("c".utf8))
             try r.expect(next > (before.last?.sequence ?? 0), "sequence", "a sequence number was reused: \(next)")
             try await r.expectError(.storageConflict, "condition") {
-                _ = try await reopened.append(contentsOf: [Data("x".utf8)], condition: .lastSequence(before.last?.sequence))
+                _ = try await reopened.append(
+                    contentsOf: [Data("x".utf8)], condition: .lastSequence(before.last?.sequence))
             }
         }
         return try runner.finish()

@@ -177,11 +177,13 @@ struct BrokenAdapterTests {
     @Test("a store that loses its state on reopen fails the restart check")
     func amnesicReopen() async throws {
         let report = try await failingReport {
-            try await DocumentStoreConformance.run({ InMemoryDocumentStore() }, reopen: { _ in InMemoryDocumentStore() })
+            try await DocumentStoreConformance.run(
+                { InMemoryDocumentStore() }, reopen: { _ in InMemoryDocumentStore() })
         }
-        #expect(report.failures.map(\.check) == [
-            "after a restart every acknowledged commit reads back and versions go on"
-        ])
+        #expect(
+            report.failures.map(\.check) == [
+                "after a restart every acknowledged commit reads back and versions go on"
+            ])
         #expect(report.failures.first?.rule == "K-7")
     }
 }

@@ -7,10 +7,13 @@ import KimpleGames
 /// ``FileAvailabilityStore`` pass them, and a host runs them against its own implementation.
 public enum AvailabilityStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an empty store
-    /// of tenant `conformance`. Throws ``ConformanceFailures`` listing every failed check.
+    /// of tenant `conformance`. With `reopen` (which closes the store given and opens it again on
+    /// the same storage), the restart check runs too. Throws ``ConformanceFailures`` listing every
+    /// failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: () async throws -> any AvailabilityStore
+        _ makeEmptyStore: () async throws -> any AvailabilityStore,
+        reopen: ((any AvailabilityStore) async throws -> any AvailabilityStore)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -147,6 +150,37 @@ public enum AvailabilityStoreConformance {
             }
             let final = try await store.record(Outage.self, key: "counter")?.summary
             try r.expect(final == "40", "concurrent", "counter is \(final ?? "nil") instead of 40")
+        }
+
+        await runner.check(
+            "after a restart every record and traffic batch reads back and versions go on", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore()
+            var record = try outage("o-1")
+            let v1 = try await store.insert(record)
+            record.summary = "changed"
+            let v2 = try await store.replace(record, expectedVersion: v1)
+            try await store.insert(try Incident(id: "i-1", declaredAt: t0, severity: .critical, description: "down"))
+            let sample = TrafficSample(
+                tenant: "conformance", operation: "op-1", isDeclared: true, from: t0, to: t0.addingTimeInterval(60),
+                admitted: 7, refusedRate: 1, refusedPlatform: 0, refusedSuspended: 0)
+            try await store.appendTraffic([sample])
+            let incidents = try await store.all(Incident.self)
+            let reopened = try await reopen(store)
+            try r.expect(reopened.tenant == "conformance", "tenant", "tenant is \(reopened.tenant)")
+            let stored = try await reopened.get(Outage.self, key: "o-1")
+            try r.expect(
+                stored?.record == record && stored?.version == v2, "read back", "got \(String(describing: stored))")
+            try r.expect(try await reopened.all(Incident.self) == incidents, "read back", "the incidents differ")
+            let traffic = try await reopened.traffic(overlapping: t0..<t0.addingTimeInterval(3600))
+            try r.expect(traffic == [sample], "traffic", "read \(traffic.map(\.admitted)) instead of [7]")
+            try await r.expectError(.storageConflict, "stale replace") {
+                try await reopened.replace(record, expectedVersion: v1)
+            }
+            try await r.expectError(.storageConflict, "insert") { try await reopened.insert(try outage("o-1")) }
+            let v3 = try await reopened.replace(record, expectedVersion: v2)
+            try r.expect(v3 > v2, "versions", "a version was reused after the restart")
         }
         return try runner.finish()
     }

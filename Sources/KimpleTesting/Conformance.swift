@@ -117,15 +117,17 @@ struct ConformanceRunner {
         }
     }
 
-    /// Runs `body` with the suite's `reopen` factory; without one, records `name` as skipped.
-    mutating func check<Reopen>(
-        _ name: String, rule: String, needs reopen: Reopen?, _ body: (Reopen) async throws -> Void
+    /// Runs `body` with the factory it needs (the suite's `reopen` factory, say); without one,
+    /// records `name` as skipped because of `missing`.
+    mutating func check<Factory>(
+        _ name: String, rule: String, needs factory: Factory?, missing: String = "no reopen factory given",
+        _ body: (Factory) async throws -> Void
     ) async {
-        guard let reopen else {
-            skip(name, because: "no reopen factory given")
+        guard let factory else {
+            skip(name, because: missing)
             return
         }
-        await check(name, rule: rule) { try await body(reopen) }
+        await check(name, rule: rule) { try await body(factory) }
     }
 
     /// Records that `name` did not run, and why.

@@ -11,10 +11,12 @@ import KimpleCore
 /// PostgreSQL document store, say) runs them too, after ``DocumentStoreConformance``.
 public enum ContractStorageConformance {
     /// Runs every check; `makeEmptyBackend` is called once per check and must return a backend without
-    /// data. Throws ``ConformanceFailures`` listing every failed check.
+    /// data. With `reopen` (which closes the backend given and opens it again on the same storage),
+    /// the restart check runs too. Throws ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyBackend: () async throws -> any StorageBackend
+        _ makeEmptyBackend: () async throws -> any StorageBackend,
+        reopen: ((any StorageBackend) async throws -> any StorageBackend)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -124,6 +126,35 @@ public enum ContractStorageConformance {
             world.clock.set(try world.noon("2026-03-01"))
             let next = try await again.runDueTasks(by: host).invoices.map(\.number.sequence)
             try r.expect(next == [3], "reopen", "numbering restarted at \(next)")
+        }
+
+        await runner.check(
+            "after a restart contracts, invoices and payments read back and numbering goes on", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let backend = try await makeEmptyBackend()
+            let world = try await World(backend: backend)
+            let contract = try await world.signedContract()
+            world.clock.set(try world.noon("2026-02-01"))
+            let invoices = try await world.service.runDueTasks(by: host).invoices
+            guard let first = invoices.first else { throw r.failure("invoices", "no invoice") }
+            _ = try await world.service.recordPayment(
+                first.number, amount: Money(cents: 20_000), receivedOn: try CivilDate("2026-02-01"), by: host)
+            let before = try await world.service.invoices()
+            let reopened = try await reopen(backend)
+            let again = try await ContractService(
+                storage: reopened.tenant(World.tenant), clock: world.clock,
+                configuration: .init(loginPolicy: LoginPolicy(iterations: 1)))
+            try r.expect(
+                try await again.contract(contract.id).invoicedMonths == 2, "contract",
+                "the contract's invoiced months were not found again")
+            let after = try await again.invoices()
+            try r.expect(
+                after == before, "invoices",
+                "read invoices \(after.map(\.number.sequence)) that differ from \(before.map(\.number.sequence))")
+            world.clock.set(try world.noon("2026-03-01"))
+            let next = try await again.runDueTasks(by: host).invoices.map(\.number.sequence)
+            try r.expect(next == [3], "numbering", "the next invoice after the restart got number \(next)")
         }
         return try runner.finish()
     }

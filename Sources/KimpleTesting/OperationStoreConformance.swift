@@ -24,10 +24,13 @@ public enum OperationStoreConformance {
     }
 
     /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and must
-    /// return an empty store. Throws ``ConformanceFailures`` listing every failed check.
+    /// return an empty store. With `reopen` (which closes the store given and opens it again on
+    /// the same storage), the restart check runs too. Throws ``ConformanceFailures`` listing
+    /// every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: (TenantID) async throws -> any OperationStore
+        _ makeEmptyStore: (TenantID) async throws -> any OperationStore,
+        reopen: ((any OperationStore) async throws -> any OperationStore)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -108,6 +111,31 @@ public enum OperationStoreConformance {
             for id in ["winter", "autumn", "summer"] { _ = try await store.insert(sampleOperation(OperationID(id))) }
             let ids = try await store.operations().map(\.operation.id.rawValue)
             try r.expect(ids == ["autumn", "summer", "winter"], "list", "listed \(ids)")
+        }
+
+        await runner.check(
+            "after a restart every operation reads back and versions go on", rule: "K-7", needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore(tenant)
+            var summer = sampleOperation("summer")
+            let v1 = try await store.insert(summer)
+            summer.title = "Summer draw 2026"
+            let v2 = try await store.replace(summer, expectedVersion: v1)
+            _ = try await store.insert(sampleOperation("winter"))
+            let before = try await store.operations()
+            let reopened = try await reopen(store)
+            let after = try await reopened.operations()
+            try r.expect(after == before, "read back", "read \(after.map(\.operation.id)) that differ from before")
+            try await r.expectError(.storageConflict, "stale") {
+                _ = try await reopened.replace(summer, expectedVersion: v1)
+            }
+            summer.title = "after the restart"
+            let v3 = try await reopened.replace(summer, expectedVersion: v2)
+            try r.expect(
+                v3 > (before.map(\.version).max() ?? 0), "versions", "a version was reused after the restart")
+            try await r.expectError(.operationAlreadyExists, "insert") {
+                _ = try await reopened.insert(sampleOperation("winter"))
+            }
         }
 
         return try runner.finish()

@@ -8,7 +8,8 @@ import KimpleGames
 ///
 /// ```swift
 /// @Test func myStoreConforms() async throws {
-///     try await ParticipationStoreConformance.run { tenant in try await MyPostgresParticipations.makeEmpty(tenant) }
+///     try await ParticipationStoreConformance.run(
+///         { tenant in try await MyPostgresParticipations.makeEmpty(tenant) }, reopen: { try await $0.reopened() })
 /// }
 /// ```
 public enum ParticipationStoreConformance {
@@ -16,10 +17,13 @@ public enum ParticipationStoreConformance {
     public static let tenant: TenantID = "conformance-tenant"
 
     /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and
-    /// must return an empty store of that tenant. Throws ``ConformanceFailures`` listing every failed check.
+    /// must return an empty store of that tenant. With `reopen` (which closes the store given and
+    /// opens it again on the same storage), the restart check runs too. Throws
+    /// ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: (TenantID) async throws -> any ParticipationStore
+        _ makeEmptyStore: (TenantID) async throws -> any ParticipationStore,
+        reopen: ((any ParticipationStore) async throws -> any ParticipationStore)? = nil
     ) async throws -> ConformanceReport {
         var runner = ConformanceRunner(suite: "ParticipationStore")
         let r = runner
@@ -225,6 +229,42 @@ public enum ParticipationStoreConformance {
             try await r.expectError(.participationIdentitySecretMismatch, "binding") {
                 try await store.bindIdentitySecret(SHA256.hash(Array("secret-two".utf8)))
             }
+        }
+
+        await runner.check(
+            "after a restart every accepted entry reads back, limits and the secret binding hold", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore(tenant)
+            try await store.bindIdentitySecret(SHA256.hash(Array("secret-one".utf8)))
+            let erased = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "before")
+            var kept: [ParticipationEntry] = []
+            for period in Int64(0)..<3 {
+                kept.append(
+                    try inserted(
+                        try await store.insert(draft(summer, jane, period: period), maximumPerPeriod: 1), "before"))
+            }
+            kept.append(try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "before"))
+            _ = try await store.erase(.email("john@example.com"))
+            let reopened = try await reopen(store)
+            try r.expect(reopened.tenant == tenant, "tenant", "the reopened store's tenant is \(reopened.tenant)")
+            let summerEntries = try await reopened.entries(of: summer)
+            try r.expect(
+                summerEntries == kept.filter { $0.operation == summer }, "read back",
+                "read \(summerEntries.map(\.id)) instead of \(kept.filter { $0.operation == summer }.map(\.id))")
+            try r.expect(try await reopened.recordCount() == 4, "read back", "recordCount is not 4")
+            try r.expect(try await reopened.entry(erased.id) == nil, "erasure", "an erased entry came back")
+            let again = try await reopened.insert(draft(summer, jane, period: 2), maximumPerPeriod: 1)
+            try r.expect(again == .limitReached(existing: 1), "limit", "an insert over the limit gave \(again)")
+            try await r.expectError(.participationIdentitySecretMismatch, "binding") {
+                try await reopened.bindIdentitySecret(SHA256.hash(Array("secret-two".utf8)))
+            }
+            let next = try inserted(
+                try await reopened.insert(draft(summer, jane, period: 3), maximumPerPeriod: 1), "after")
+            try r.expect(
+                next.sequence > (kept.map(\.sequence).max() ?? 0) && !kept.map(\.id).contains(next.id), "sequence",
+                "a sequence or an id was reused after the restart")
         }
 
         return try runner.finish()

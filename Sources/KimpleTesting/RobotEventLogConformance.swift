@@ -9,10 +9,13 @@ public enum RobotEventLogConformance {
     public static let tenant: TenantID = "conformance-tenant"
 
     /// Runs every check; `makeEmptyLog` is called once per check with ``tenant`` and must
-    /// return an empty log. Throws ``ConformanceFailures`` listing every failed check.
+    /// return an empty log. With `reopen` (which closes the log given and opens it again on the
+    /// same storage), the restart check runs too. Throws ``ConformanceFailures`` listing every
+    /// failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyLog: (TenantID) async throws -> any RobotEventLog
+        _ makeEmptyLog: (TenantID) async throws -> any RobotEventLog,
+        reopen: ((any RobotEventLog) async throws -> any RobotEventLog)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -80,6 +83,27 @@ public enum RobotEventLogConformance {
             try r.expect(
                 try await log.events(of: "summer", from: t0, to: t0.addingTimeInterval(100)).count == 80, "concurrent",
                 "events were lost")
+        }
+
+        await runner.check(
+            "after a restart every recorded event reads back, retention included", rule: "K-7", needs: reopen
+        ) { reopen in
+            let log = try await makeEmptyLog(tenant)
+            try await log.record([event("summer", 0), event("winter", 20, .burstRate)])
+            try await log.record([event("summer", 100, .loadTestingAgent)])
+            _ = try await log.eraseRecorded(before: t0.addingTimeInterval(10))
+            let before = try await log.events(from: t0, to: t0.addingTimeInterval(3600))
+            let count = try await log.recordCount()
+            let reopened = try await reopen(log)
+            try r.expect(reopened.tenant == tenant, "tenant", "the reopened log's tenant is \(reopened.tenant)")
+            let after = try await reopened.events(from: t0, to: t0.addingTimeInterval(3600))
+            try r.expect(
+                after == before, "read back", "read \(after.count) events that differ from the \(before.count) before")
+            try r.expect(after.first?.source == "", "retention", "a blanked source came back")
+            try r.expect(try await reopened.recordCount() == count, "read back", "recordCount changed")
+            try await reopened.record([event("summer", 200)])
+            try r.expect(
+                try await reopened.recordCount() == count + 1, "record", "a new event is not counted after the restart")
         }
 
         return try runner.finish()

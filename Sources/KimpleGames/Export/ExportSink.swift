@@ -24,6 +24,10 @@ import Synchronization
 /// - ``finish()`` is called once after the last chunk when the export succeeded; a sink
 ///   that publishes (renames a file, completes an upload) does it there, so that a failed
 ///   export never looks complete.
+/// - After ``finish()`` the output is complete and stays as published: a later ``write(_:)``
+///   or ``finish()`` throws (`export.sink_failed` for the SDK's sinks) and changes nothing.
+///
+/// `KimpleTesting`'s `ExportSinkConformance` checks these requirements.
 public protocol ExportSink: AnyObject {
     /// Takes the next chunk of the output.
     ///
@@ -42,12 +46,24 @@ public final class InMemoryExportSink: ExportSink, Sendable {
 
     public init() {}
 
+    /// Appends `chunk`; throws `export.sink_failed` after ``finish()``.
     public func write(_ chunk: [UInt8]) async throws {
-        state.withLock { $0.bytes.append(contentsOf: chunk) }
+        try state.withLock { state in
+            guard !state.finished else { throw Self.finished() }
+            state.bytes.append(contentsOf: chunk)
+        }
     }
 
+    /// Marks the output complete; throws `export.sink_failed` when it already is.
     public func finish() async throws {
-        state.withLock { $0.finished = true }
+        try state.withLock { state in
+            guard !state.finished else { throw Self.finished() }
+            state.finished = true
+        }
+    }
+
+    private static func finished() -> KimpleError {
+        KimpleError(.exportSinkFailed, "The export is already finished; start a new sink for another export.")
     }
 
     /// The bytes written so far.

@@ -12,6 +12,7 @@ struct ContractStorageConformanceTests {
     @Test func inMemory() async throws {
         let report = try await ContractStorageConformance.run { InMemoryStorage() }
         #expect(report.passed.count == 5)
+        #expect(report.skipped.count == 1)
     }
 
     // SPEC K-6, K-7, C-3, C-4
@@ -19,12 +20,21 @@ struct ContractStorageConformanceTests {
         try await withTemporaryDirectory { directory in
             let opened = Mutex<[FileStorage]>([])
             defer { opened.withLock { $0.forEach { $0.close() } } }
-            let report = try await ContractStorageConformance.run {
-                let storage = try FileStorage(root: directory.appendingPathComponent(UUID().uuidString))
-                opened.withLock { $0.append(storage) }
-                return storage
-            }
-            #expect(report.passed.count == 5)
+            let report = try await ContractStorageConformance.run(
+                {
+                    let storage = try FileStorage(root: directory.appendingPathComponent(UUID().uuidString))
+                    opened.withLock { $0.append(storage) }
+                    return storage
+                },
+                reopen: { backend in
+                    let storage = try #require(backend as? FileStorage)
+                    storage.close()
+                    let again = try FileStorage(root: storage.root)
+                    opened.withLock { $0.append(again) }
+                    return again
+                })
+            #expect(report.passed.count == 6)
+            #expect(report.skipped.isEmpty)
         }
     }
 

@@ -75,20 +75,39 @@ struct ReferenceAdapterConformanceTests {
     }
 
     // SPEC K-6
-    @Test("InMemoryTransport")
+    @Test("InMemoryTransport, delivery included")
     func inMemoryTransport() async throws {
-        let report = try await MessageTransportConformance.run { InMemoryTransport() }
-        #expect(report.passed.count == 3)
+        let report = try await MessageTransportConformance.run(
+            { InMemoryTransport() },
+            deliver: { transport in try #require(transport as? InMemoryTransport).drain().map(\.idempotencyKey) })
+        #expect(report.passed.count == 4)
+        #expect(report.skipped.count == 2)
     }
 
-    // SPEC K-6
-    @Test("FileOutbox")
+    // SPEC K-6, K-7
+    @Test("FileOutbox, delivery and restart included")
     func fileOutbox() async throws {
         try await withTemporaryDirectory { directory in
-            let report = try await MessageTransportConformance.run {
-                try FileOutbox(directory: directory.appendingPathComponent(UUID().uuidString))
-            }
-            #expect(report.passed.count == 3)
+            let opened = OpenedStores()
+            defer { opened.closeAll() }
+            let report = try await MessageTransportConformance.run(
+                {
+                    let outbox = try FileOutbox(directory: directory.appendingPathComponent(UUID().uuidString))
+                    opened.add { outbox.close() }
+                    return outbox
+                },
+                reopen: { transport in
+                    let outbox = try #require(transport as? FileOutbox)
+                    outbox.close()
+                    let again = try FileOutbox(directory: outbox.directory)
+                    opened.add { again.close() }
+                    return again
+                },
+                deliver: { transport in
+                    try await #require(transport as? FileOutbox).deliverPending { _ in }.delivered
+                })
+            #expect(report.passed.count == 6)
+            #expect(report.skipped.isEmpty)
         }
     }
 
@@ -171,6 +190,23 @@ struct BrokenAdapterTests {
         #expect(failure.rule == "K-1")
         #expect(failure.message.contains("record log"))
         #expect(report.passed.contains("asking twice for a store returns the same store"))
+    }
+
+    // SPEC K-7
+    @Test("a transport that forgets its messages on reopen fails both restart checks")
+    func amnesicTransport() async throws {
+        let report = try await failingReport {
+            try await MessageTransportConformance.run(
+                { InMemoryTransport() }, reopen: { _ in InMemoryTransport() },
+                deliver: { try #require($0 as? InMemoryTransport).drain().map(\.idempotencyKey) })
+        }
+        #expect(
+            report.failures.map(\.check) == [
+                "after a restart an accepted message is still a duplicate with its first receipt",
+                "after a restart pending messages are delivered and delivered ones are not delivered again",
+            ])
+        #expect(report.failures.allSatisfy { $0.rule == "K-7" })
+        #expect(report.passed.contains("every accepted message is delivered once"))
     }
 
     // SPEC K-7

@@ -9,6 +9,7 @@ public struct ConformanceFailure: Error, Sendable, CustomStringConvertible {
     /// What was expected and what happened.
     public let message: String
 
+    /// `<suite> conformance, check '<check>': <message>`, as a test failure shows it.
     public var description: String { "\(suite) conformance, check '\(check)': \(message)" }
 }
 

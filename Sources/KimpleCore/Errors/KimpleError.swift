@@ -21,7 +21,8 @@ public struct KimpleError: Error, Hashable, Sendable, CustomStringConvertible {
         public let rawValue: String
         /// A code from its text; codes are not validated, modules declare theirs as static members.
         public init(rawValue: String) { self.rawValue = rawValue }
-        /// A code from a literal, as the static members declare them: `static let storageLocked: Self = "storage.locked"`.
+        /// A code from a literal, as modules declare theirs:
+        /// `static let storageLocked: Self = "storage.locked"`.
         public init(stringLiteral value: String) { self.rawValue = value }
         /// A code from its text, such as a code stored or received from another process.
         public init(_ value: String) { self.rawValue = value }

@@ -85,7 +85,8 @@ public struct DataCategory: RawRepresentable, Hashable, Comparable, Sendable, Co
     /// Consents given on the entry form, such as the newsletter opt-in (`participation.consents`).
     public static let consents = DataCategory(known: "participation.consents")
     // MARK: Special categories (GDPR art. 9 and 10)
-    /// The special categories of GDPR article 9 and criminal records of article 10 (`special`); everything under it ``isSpecial``.
+    /// The special categories of GDPR article 9 and criminal records of article 10 (`special`); everything under it
+    /// ``isSpecial``.
     public static let special = DataCategory(known: "special")
     /// Data concerning health (`special.health`, GDPR art. 9).
     public static let health = DataCategory(known: "special.health")

@@ -15,6 +15,7 @@ public struct DrawEntryListSummary: Sendable, Hashable, Codable {
     /// When the list was frozen (millisecond precision).
     public var frozenAt: Date
 
+    /// A summary of a frozen list, as ``DrawService`` writes it on the certificate.
     public init(sha256: SHA256Digest, count: Int, frozenAt: Date) {
         self.sha256 = sha256
         self.count = count
@@ -39,6 +40,7 @@ public struct DrawReplacement: Sendable, Hashable, Codable {
     /// Who disqualified it.
     public var by: Principal
 
+    /// A replacement, as ``DrawService`` records it when an entry is disqualified.
     public init(
         position: Int?, disqualified: DrawPick, reason: String, replacement: DrawPick?, at: Date, by: Principal
     ) {

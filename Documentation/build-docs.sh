@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds the DocC documentation of every library module with the toolchain's `docc`:
 #
-#     bash Documentation/build-docs.sh            # archives in .build-docs/archives/<Module>.doccarchive
+#     bash Documentation/build-docs.sh            # archives in .build-docs/archives/
 #     bash Documentation/build-docs.sh --preview  # the same, then serves KimpleCore with `docc preview`
+#
+# One archive per module (<Module>.doccarchive), each converted with the archives of the modules it
+# depends on, so that a link written ``KimpleCore/RecordLog`` resolves across modules, and
+# Kimple.doccarchive, all of them merged under one landing page (serve it with any static web server).
 #
 # It compiles the libraries a second time, in debug, into its own scratch path (.build-docs, ignored by
 # git) with symbol graphs turned on, then converts each module's catalogue (Sources/<Module>/<Module>.docc)
@@ -12,7 +16,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# In dependency order, each with the modules it depends on (Package.swift).
 modules=(KimpleCore KimpleGames KimpleContracts KimplePrivacy KimpleAvailability KimpleTesting)
+declare -A depends=(
+    [KimpleCore]=""
+    [KimpleGames]="KimpleCore"
+    [KimpleContracts]="KimpleCore"
+    [KimplePrivacy]="KimpleCore"
+    [KimpleAvailability]="KimpleCore KimpleGames"
+    [KimpleTesting]="KimpleCore KimpleGames KimpleContracts KimplePrivacy KimpleAvailability"
+)
 scratch=.build-docs
 graphs="$scratch/symbol-graphs"
 archives="$scratch/archives"
@@ -33,16 +46,27 @@ for module in "${modules[@]}"; do
     mkdir -p "$module_graphs"
     cp "$graphs/$module.symbols.json" "$module_graphs/"
     cp "$graphs/$module"@*.symbols.json "$module_graphs/" 2>/dev/null || true
+    dependencies=()
+    for dependency in ${depends[$module]}; do
+        dependencies+=(--dependency "$archives/$dependency.doccarchive")
+    done
     echo "== $module"
+    rm -rf "$archives/$module.doccarchive"
     if ! "$docc_tool" convert "Sources/$module/$module.docc" \
         --fallback-display-name "$module" \
         --fallback-bundle-identifier "org.kimple.sdk.$module" \
         --additional-symbol-graph-dir "$module_graphs" \
         --output-path "$archives/$module.doccarchive" \
+        --enable-experimental-external-link-support "${dependencies[@]}" \
         --transform-for-static-hosting; then
         status=1
     fi
 done
+
+rm -rf "$archives/Kimple.doccarchive"
+"$docc_tool" merge $(printf "$archives/%s.doccarchive " "${modules[@]}") --output-path "$archives/Kimple.doccarchive" \
+    --synthesized-landing-page-name "Kimple SDK"
+echo "Documentation: $archives/Kimple.doccarchive (and one archive per module next to it)"
 
 if [[ "${1:-}" == "--preview" ]]; then
     "$docc_tool" preview "Sources/KimpleCore/KimpleCore.docc" \

@@ -55,7 +55,7 @@ public struct DrawReplacement: Sendable, Hashable, Codable {
 
 /// The draw certificate (G-7): everything an outside party needs, with the entry list and
 /// `Documentation/DrawAlgorithm.md`, to reproduce the winners and reserves, plus the
-/// replacements made since. Published as JSON (``jsonData()``).
+/// replacements made since. Published as JSON (``jsonData(pretty:)``).
 public struct DrawCertificate: Sendable, Hashable, Codable {
     /// The format version of this certificate: 1.
     public var certificateVersion: Int

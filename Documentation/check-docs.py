@@ -39,6 +39,7 @@ MODIFIER = r"(?:%s)(?:\(\s*[A-Za-z_]+\s*\))?" % "|".join(MODIFIERS)
 DECL_RE = re.compile(
     r"^((?:(?:%s|%s)\s+)*)(%s)\b(.*)$" % (ATTRIBUTE, MODIFIER, "|".join(DECL_KEYWORDS)))
 ATTRIBUTE_LINE_RE = re.compile(r"^(?:%s\s*)+$" % ATTRIBUTE)
+STRING_START_RE = re.compile(r'(#*)("""|")')
 NAME_RE = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_.]*)")
 
 
@@ -91,8 +92,8 @@ def blank_code(text):
                     doc_lines.add(line)
                 i = j
                 continue
-            m = re.match(r'(#*)("""|")', text[i:i + 12])
-            if m and (m.group(1) == "" or text[i] == "#"):
+            m = STRING_START_RE.match(text, i) if c in '#"' else None
+            if m:
                 hashes, quote = len(m.group(1)), m.group(2)
                 stack.append(("string", hashes, quote == '"""'))
                 out.append(" " * hashes + quote)

@@ -133,8 +133,16 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
     /// the safety margins.
     ///
     /// - Parameters:
+    ///   - operation: the instant-win operation.
+    ///   - opensAt: its opening instant (kept to the millisecond).
+    ///   - closesAt: its closing instant, excluded.
+    ///   - prizes: the prizes and their quantities: one moment per unit.
+    ///   - spread: uniform over the window (the default) or one moment per equal slice.
     ///   - marginAtStart: seconds after opening with no moment.
     ///   - marginAtEnd: seconds before closing with no moment.
+    ///   - seed: the secret seed; its SHA-256 is part of the canonical text, the seed is revealed
+    ///     after closing.
+    ///   - policy: roll-over or win window, and the most wins per person.
     /// - Throws: `instant_win.invalid_schedule` when the window is empty once the margins are
     ///   taken, a prize is invalid or repeated, there is no prize unit, more than 1,000,000
     ///   units, or (with ``InstantWinSpread/even``) fewer milliseconds than units; the

@@ -21,6 +21,7 @@ public struct ConformanceFailure: Sendable, Hashable, CustomStringConvertible {
         self.message = message
     }
 
+    /// `<suite> conformance, check '<check>' (rule <rule>): <message>`, as a test failure shows it.
     public var description: String { "\(suite) conformance, check '\(check)' (rule \(rule)): \(message)" }
 }
 
@@ -59,6 +60,7 @@ public struct ConformanceReport: Sendable, Hashable, CustomStringConvertible {
         if !isPassing { throw ConformanceFailures(report: self) }
     }
 
+    /// A summary line, then one line per failed and per skipped check.
     public var description: String {
         var lines = ["\(suite) conformance: \(passed.count) passed, \(failures.count) failed, \(skipped.count) skipped"]
         lines += failures.map { "  FAILED [\($0.rule)] \($0.check): \($0.message)" }
@@ -82,6 +84,7 @@ public struct ConformanceFailures: Error, Sendable, CustomStringConvertible {
     /// Every failed check, in the order run.
     public var failures: [ConformanceFailure] { report.failures }
 
+    /// The report's description: a summary line and every failure with its rule.
     public var description: String { report.description }
 }
 

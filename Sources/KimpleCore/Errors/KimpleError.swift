@@ -17,10 +17,16 @@ public struct KimpleError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
         CustomStringConvertible
     {
+        /// The code as written, `domain.reason` (for example `storage.locked`).
         public let rawValue: String
+        /// A code from its text; codes are not validated, modules declare theirs as static members.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// A code from a literal, as modules declare theirs:
+        /// `static let storageLocked: Self = "storage.locked"`.
         public init(stringLiteral value: String) { self.rawValue = value }
+        /// A code from its text, such as a code stored or received from another process.
         public init(_ value: String) { self.rawValue = value }
+        /// The code's text, `storage.locked`.
         public var description: String { rawValue }
 
         /// The domain of the code: the part before the first dot (`storage` for `storage.locked`).
@@ -34,12 +40,15 @@ public struct KimpleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Values that locate the problem (field name, limit, identifier...).
     public let context: [String: String]
 
+    /// An error with its code, a message for a person (what was wrong and what to do) and the values
+    /// that locate the problem.
     public init(_ code: Code, _ message: String, context: [String: String] = [:]) {
         self.code = code
         self.message = message
         self.context = context
     }
 
+    /// `[code] message (key=value, ...)`, the context sorted by key.
     public var description: String {
         guard !context.isEmpty else { return "[\(code)] \(message)" }
         let details = context.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")

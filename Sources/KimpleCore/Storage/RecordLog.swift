@@ -13,6 +13,7 @@ public struct LogRecord: Sendable, Hashable {
     /// The bytes appended.
     public let payload: Data
 
+    /// A record as a log returns it; logs build these, callers read them.
     public init(sequence: UInt64, payload: Data) {
         self.sequence = sequence
         self.payload = payload
@@ -28,6 +29,7 @@ public struct RewriteSummary: Sendable, Hashable {
     /// Records removed.
     public var removed: Int
 
+    /// A summary; implementations count as they rewrite.
     public init(examined: Int = 0, replaced: Int = 0, removed: Int = 0) {
         self.examined = examined
         self.replaced = replaced

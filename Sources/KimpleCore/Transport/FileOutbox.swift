@@ -46,6 +46,10 @@ public final class FileOutbox: MessageTransport {
         }
     }
 
+    /// Writes `message` atomically to `pending/` and returns once the file is durable. A key seen
+    /// before (pending or delivered) writes nothing and returns the first receipt marked
+    /// ``DeliveryReceipt/duplicate``. Throws `core.invalid_argument` for an empty or oversized key or
+    /// an empty subject, `storage.io` when the file cannot be written.
     @discardableResult
     public func send(_ message: OutboundMessage) async throws -> DeliveryReceipt {
         try message.validate()

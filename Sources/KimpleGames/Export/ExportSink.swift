@@ -44,6 +44,7 @@ public protocol ExportSink: AnyObject {
 public final class InMemoryExportSink: ExportSink, Sendable {
     private let state = Mutex<(bytes: [UInt8], finished: Bool)>(([], false))
 
+    /// An empty sink.
     public init() {}
 
     /// Appends `chunk`; throws `export.sink_failed` after ``finish()``.
@@ -98,6 +99,8 @@ public final class FileExportSink: ExportSink, Sendable {
         if fd >= 0 { POSIX.close(fd) }
     }
 
+    /// Writes `chunk` at the end of the `.partial` file. Throws `export.sink_failed` after
+    /// ``finish()``, `storage.io` when the disk fails.
     public func write(_ chunk: [UInt8]) async throws {
         try state.withLock { state in
             guard state.fd >= 0 else { throw KimpleError(.exportSinkFailed, "The export file is already closed.") }
@@ -106,6 +109,8 @@ public final class FileExportSink: ExportSink, Sendable {
         }
     }
 
+    /// Fsyncs the `.partial` file, closes it and renames it to ``url``. Throws
+    /// `export.sink_failed` when called twice, `storage.io` when the disk fails.
     public func finish() async throws {
         let path = url.path
         try state.withLock { state in

@@ -80,6 +80,7 @@ public final class FileInstantWinLedger: InstantWinLedger {
     /// Waits for pending writes and closes the journal. Later calls throw `storage.closed`.
     public func close() { journal.close() }
 
+    /// Installs `schedule` (see ``InstantWinLedger/install(_:)``); returns once its journal record is durable.
     @discardableResult
     public func install(_ schedule: InstantWinSchedule) async throws -> Bool {
         let payload = try JSONCoding.encode(Record.schedule(schedule))
@@ -90,6 +91,8 @@ public final class FileInstantWinLedger: InstantWinLedger {
         return true
     }
 
+    /// Decides `claim` under the ledger's lock and returns an award only once its journal record is durable (see
+    /// ``InstantWinLedger/claim(_:)``).
     public func claim(_ claim: InstantWinClaim) async throws -> InstantWinAward? {
         let books = self.books
         let (award, ticket) = try books.claim(claim) { award -> AppendTicket? in
@@ -101,14 +104,17 @@ public final class FileInstantWinLedger: InstantWinLedger {
         return award
     }
 
+    /// The schedule installed for `operation`, or `nil`.
     public func schedule(for operation: OperationID) async throws -> InstantWinSchedule? {
         books.schedule(operation)
     }
 
+    /// The awards of `operation`, by moment index. Throws `instant_win.not_installed` without a schedule.
     public func awards(for operation: OperationID) async throws -> [InstantWinAward] {
         try books.book(operation).awards.values.sorted { $0.momentIndex < $1.momentIndex }
     }
 
+    /// What became of `operation`'s moments at `instant`. Throws `instant_win.not_installed` without a schedule.
     public func report(for operation: OperationID, at instant: Date) async throws -> InstantWinReport {
         InstantWinReport(book: try books.book(operation), at: instant)
     }

@@ -166,24 +166,29 @@ public final class InMemoryInstantWinLedger: InstantWinLedger {
     /// An empty ledger.
     public init() {}
 
+    /// Installs `schedule` (see ``InstantWinLedger/install(_:)``) in memory.
     @discardableResult
     public func install(_ schedule: InstantWinSchedule) async throws -> Bool {
         try books.install(schedule) { true } ?? false
     }
 
+    /// Decides `claim` under the ledger's lock (see ``InstantWinLedger/claim(_:)``).
     public func claim(_ claim: InstantWinClaim) async throws -> InstantWinAward? {
         let (award, _): (InstantWinAward?, Void?) = try books.claim(claim) { _ in nil }
         return award
     }
 
+    /// The schedule installed for `operation`, or `nil`.
     public func schedule(for operation: OperationID) async throws -> InstantWinSchedule? {
         books.schedule(operation)
     }
 
+    /// The awards of `operation`, by moment index. Throws `instant_win.not_installed` without a schedule.
     public func awards(for operation: OperationID) async throws -> [InstantWinAward] {
         try books.book(operation).awards.values.sorted { $0.momentIndex < $1.momentIndex }
     }
 
+    /// What became of `operation`'s moments at `instant`. Throws `instant_win.not_installed` without a schedule.
     public func report(for operation: OperationID, at instant: Date) async throws -> InstantWinReport {
         InstantWinReport(book: try books.book(operation), at: instant)
     }

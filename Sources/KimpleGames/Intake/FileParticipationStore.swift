@@ -135,6 +135,8 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
         return found
     }
 
+    /// Calls `body` with every entry of `operation` in sequence order, reading the journal; throws
+    /// `storage.corrupted` on a damaged record, or what `body` throws.
     nonisolated(nonsending) public func forEachEntry(
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws {

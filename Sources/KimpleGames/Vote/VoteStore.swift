@@ -74,10 +74,12 @@ public final class InMemoryVoteStore: VoteStore {
     /// An empty store.
     public init() {}
 
+    /// Counts `ballot` unless its key (person, candidate, period) was counted: `true` when counted now.
     public func cast(_ ballot: Ballot) async throws -> Bool {
         try counts.cast(ballot) { true } ?? false
     }
 
+    /// Votes counted per candidate of `operation`.
     public func tally(_ operation: OperationID) async throws -> [String: Int] {
         counts.tally(operation)
     }
@@ -134,6 +136,9 @@ public final class FileVoteStore: VoteStore {
     /// Waits for pending writes and closes the journal.
     public func close() { journal.close() }
 
+    /// Counts `ballot` unless its key (person, candidate, period) was counted, and returns once its
+    /// journal record is durable: `true` when counted now. Throws the journal's `storage.` errors
+    /// (the vote is then not counted).
     public func cast(_ ballot: Ballot) async throws -> Bool {
         let payload = try JSONCoding.encode(ballot)
         guard let ticket = try counts.cast(ballot, persist: { try journal.enqueue([payload]) }) else { return false }
@@ -141,6 +146,7 @@ public final class FileVoteStore: VoteStore {
         return true
     }
 
+    /// Votes counted per candidate of `operation`, from memory.
     public func tally(_ operation: OperationID) async throws -> [String: Int] {
         counts.tally(operation)
     }

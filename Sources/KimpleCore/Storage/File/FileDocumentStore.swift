@@ -79,6 +79,8 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         self.state = Mutex(State(committed: documents, appliedThrough: applied))
     }
 
+    /// The committed document at `key`, or `nil`; throws the failure that made the store unusable
+    /// (`storage.io`) after a write to disk failed.
     public func get(_ key: String) async throws -> Document? {
         try state.withLock { state in
             if let failure = state.failure { throw failure }
@@ -86,6 +88,9 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         }
     }
 
+    /// Writes `writes` as one journal record and returns once it is durable; only then are they visible.
+    /// Throws `storage.conflict` (nothing written) when a condition fails, `core.invalid_argument` for an
+    /// invalid key or a key written twice, `storage.record_too_large`, `storage.io`, `storage.closed`.
     @discardableResult
     public func commit(_ writes: [DocumentWrite]) async throws -> [String: UInt64] {
         try DocumentRules.validate(writes, maximumValueSize: maximumValueSize)
@@ -132,6 +137,7 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         return versions
     }
 
+    /// Every committed document whose key starts with `prefix`, in UTF-8 byte order of the keys.
     public func documents(withPrefix prefix: String) async throws -> [Document] {
         let matching = try state.withLock { state in
             if let failure = state.failure { throw failure }

@@ -49,12 +49,15 @@ public final class FileJournal: RecordLog {
         /// The largest payload accepted by default: 16 MiB.
         public static let defaultMaximumRecordSize = 16 << 20
 
+        /// When an append counts as durable; grouped commit by default.
         public var durability: Durability
         /// A segment is closed and a new one started once it exceeds this size.
         public var segmentSize: Int
         /// The largest payload accepted (at most 1 GiB).
         public var maximumRecordSize: Int
 
+        /// Options; `segmentSize` is at least 4 KiB (64 MiB by default) and `maximumRecordSize` between
+        /// 1 byte and 1 GiB (16 MiB by default): values outside are clamped.
         public init(
             durability: Durability = .grouped, segmentSize: Int = 64 << 20,
             maximumRecordSize: Int = Options.defaultMaximumRecordSize
@@ -183,6 +186,10 @@ public final class FileJournal: RecordLog {
 
     // MARK: RecordLog
 
+    /// Appends the batch and returns once it is durable under ``Options/durability``. Throws
+    /// `core.invalid_argument` for an empty batch, `storage.record_too_large`, `storage.conflict` when
+    /// `condition` no longer holds, `storage.io` when the disk fails (the journal then refuses writes),
+    /// `storage.closed`.
     public func append(contentsOf payloads: [Data], condition: AppendCondition) async throws -> ClosedRange<UInt64> {
         try await enqueue(payloads, condition: condition).durable()
     }
@@ -240,6 +247,8 @@ public final class FileJournal: RecordLog {
         return ticket
     }
 
+    /// Calls `body` with each record at or after `sequence`, reading the segment files; each frame's
+    /// checksum is checked and a damaged one throws `storage.corrupted`.
     nonisolated(nonsending) public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
         try readSync(from: sequence, body)
     }
@@ -260,16 +269,20 @@ public final class FileJournal: RecordLog {
         }
     }
 
+    /// The number of records. Throws `storage.closed` after ``close()``.
     public func count() async throws -> Int {
         try checkOpen()
         return visible.withLock { $0.count }
     }
 
+    /// The last record's sequence, or `nil` when the journal is empty. Throws `storage.closed` after ``close()``.
     public func lastSequence() async throws -> UInt64? {
         try checkOpen()
         return visible.withLock { $0.lastSequence }
     }
 
+    /// Rewrites the segments that hold a changed or removed record into new files, each swapped in
+    /// atomically, then fsynced; appends wait meanwhile. This removes erased bytes from the disk.
     nonisolated(nonsending) public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
     {
         try writer.withLock { _ in

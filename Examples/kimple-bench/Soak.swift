@@ -306,7 +306,10 @@ enum Soak {
             }
         }
 
-        func close() { storage.close() }
+        func close() {
+            outbox.close()
+            storage.close()
+        }
 
         /// Reads back what earlier weeks left: entries (minus erasures), uniqueness of people.
         func checkAfterRestart(weeks: [Week], anchor: EvidenceHead?, totals: inout Totals) async throws {

@@ -350,23 +350,27 @@ public final class FileJournal: RecordLog {
     package func removeSegments(coveredThrough sequence: UInt64) throws {
         try writer.withLock { _ in
             try checkWritable()
-            var segments = visible.withLock { $0.segments }
-            if let active = segments.last, let last = active.lastSequence, last <= sequence {
-                segments.append(try createSegment(first: last + 1, floor: active.segment.header.sequenceFloor))
+            if let active = visible.withLock({ $0.segments.last }), let last = active.lastSequence, last <= sequence {
+                let created = try createSegment(first: last + 1, floor: active.segment.header.sequenceFloor)
+                visible.withLock { $0.segments.append(created) }
             }
+            let segments = visible.withLock { $0.segments }
             var removable = 0
             for state in segments.dropLast() {
                 guard state.lastSequence.map({ $0 <= sequence }) ?? true else { break }
                 removable += 1
             }
-            guard removable > 0 || segments.count != visible.withLock({ $0.segments.count }) else { return }
-            for state in segments.prefix(removable) { try POSIX.remove(state.segment.path) }
-            try POSIX.syncDirectory(path)
+            guard removable > 0 else { return }
+            // Forget the covered segments before deleting their files: whatever fails below,
+            // the active segment is one the directory still holds (appends never go to a
+            // deleted file), and a covered file left behind is only read again, harmlessly.
             let kept = Array(segments.dropFirst(removable))
             visible.withLock { visible in
                 visible.segments = kept
                 visible.count = kept.reduce(0) { $0 + $1.count }
             }
+            for state in segments.prefix(removable) { try POSIX.remove(state.segment.path) }
+            try POSIX.syncDirectory(path)
         }
     }
 

@@ -5,7 +5,7 @@
 // Usage: kimple-crash-child journal <directory> <durability> <writers>
 //        kimple-crash-child intake <directory> <durability> <writers>
 //        kimple-crash-child instant-win <directory> <durability> <writers>
-//        kimple-crash-child mixed <directory> <durability> <writers>
+//        kimple-crash-child mixed <directory> <durability> <writers> [<prize units>]
 //        kimple-crash-child hold <directory> <durability> <records>
 import Foundation
 import KimpleCore
@@ -125,6 +125,7 @@ case "mixed":
     // award is written to the evidence log before it is acknowledged. Lines:
     // `ack <entry id> iw:<award id>`, `ack <entry id> iw:-` (not won), `ack <entry id> draw:-`.
     let tenant: TenantID = "crash-tenant"
+    let prizes = MixedCrash.prizes(units: arguments.count > 5 ? Int(arguments[5]) ?? 100 : 100)
     let storage = try FileStorage(root: directory, options: .init(durability: durability, segmentSize: 64 << 10))
     let tenantStorage = storage.tenant(tenant)
     let store = try FileParticipationStore.open(in: storage, tenant: tenant)
@@ -137,7 +138,8 @@ case "mixed":
         // Committed before the opening, as the service requires: the commitment is evidence.
         let service = InstantWinService(
             ledger: ledger, evidence: evidence, clock: ManualClock(opensAt.addingTimeInterval(-3600)))
-        try await service.commit(MixedCrash.schedule(opensAt: opensAt, closesAt: closesAt), by: .system("crash-child"))
+        try await service.commit(
+            MixedCrash.schedule(prizes, opensAt: opensAt, closesAt: closesAt), by: .system("crash-child"))
     }
     let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
     for (id, kind) in [(MixedCrash.instantWin, OperationKind.instantWin), (MixedCrash.draw, .randomDraw)] {
@@ -145,7 +147,7 @@ case "mixed":
             id: id, tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"), kind: kind,
             title: "Crash test", opensAt: opensAt, closesAt: closesAt, minimumAge: nil,
             form: EntryForm(fields: [FormField(name: "email", label: "E-mail", type: .email)], consents: [.rules()]),
-            prizes: try MixedCrash.prizes.map {
+            prizes: try prizes.map {
                 Prize(id: try PrizeID($0.code), name: $0.code, quantity: $0.quantity, unitValue: Money(cents: 100))
             },
             instruction: "crash-instruction")
@@ -201,7 +203,8 @@ case "hold":
     // holds the stores open until killed.
     let tenant: TenantID = "crash-tenant"
     let records = writers
-    let storage = try FileStorage(root: directory.appendingPathComponent("storage"), options: .init(durability: durability))
+    let storage = try FileStorage(
+        root: directory.appendingPathComponent("storage"), options: .init(durability: durability))
     let journal = try storage.journal(tenant: tenant, name: "held")
     let documents = try await storage.documentStore(tenant: tenant, name: "held")
     let outbox = try FileOutbox(directory: directory.appendingPathComponent("outbox"))
@@ -226,11 +229,18 @@ default:
 enum MixedCrash {
     static let instantWin: OperationID = "crash-instant-win"
     static let draw: OperationID = "crash-draw"
-    /// Stock smaller than the moments, so that runs exhaust it.
-    static let prizes = [InstantWinPrize(code: "gift", quantity: 40), InstantWinPrize(code: "voucher", quantity: 60)]
+    /// `units` split between two prizes: "gift" (40 %) and "voucher" (the rest).
+    static func prizes(units: Int) -> [InstantWinPrize] {
+        let gift = max(1, units * 2 / 5)
+        return [
+            InstantWinPrize(code: "gift", quantity: gift),
+            InstantWinPrize(code: "voucher", quantity: max(1, units - gift)),
+        ]
+    }
 
-    /// Three moments per unit, all in the first hours of the window: every claim finds one due.
-    static func schedule(opensAt: Date, closesAt: Date) throws -> InstantWinSchedule {
+    /// Three moments per unit (more moments than stock), all in the first hours of the
+    /// window: every claim finds one due until the stock runs out.
+    static func schedule(_ prizes: [InstantWinPrize], opensAt: Date, closesAt: Date) throws -> InstantWinSchedule {
         var moments: [(at: Date, prize: String)] = []
         for prize in prizes {
             for n in 0..<(3 * prize.quantity) { moments.append((opensAt.addingTimeInterval(Double(n)), prize.code)) }

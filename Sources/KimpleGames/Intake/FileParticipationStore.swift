@@ -101,7 +101,8 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
             guard existing < maximumPerPeriod else { return .full(existing) }
             do {
                 // A failed write gives the place back before the journal takes another record.
-                let ticket = try journal.enqueue([payload], onFailure: { [weak self] _ in self?.state.withLock { $0.release(key) } })
+                let ticket = try journal.enqueue(
+                    [payload], onFailure: { [weak self] _ in self?.state.withLock { $0.release(key) } })
                 return .pending(ticket, key)
             } catch {
                 index.release(key)

@@ -33,8 +33,9 @@ struct FileFaultTests {
     private func segmentBytes(_ directory: URL) throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".kjl") }
             .reduce(0) { total, name in
-                let size = try FileManager.default.attributesOfItem(
-                    atPath: directory.appendingPathComponent(name).path)[.size] as? Int
+                let size =
+                    try FileManager.default.attributesOfItem(
+                        atPath: directory.appendingPathComponent(name).path)[.size] as? Int
                 return total + (size ?? 0)
             }
     }
@@ -250,7 +251,8 @@ struct FileFaultTests {
     // MARK: - Document store
 
     // SPEC K-7
-    @Test("a failed document commit: typed error, old values visible, the same handle and a reopened one go on",
+    @Test(
+        "a failed document commit: typed error, old values visible, the same handle and a reopened one go on",
         arguments: writeFaults)
     func documentCommitFault(fault: (FileFaults.Kind, KimpleError.Code, String)) async throws {
         try await withTemporaryDirectory { directory in

@@ -57,7 +57,8 @@ struct StoreLockTests {
             for n in 0..<records { #expect(try await documents.get("key-\(n)")?.value == Data("value-\(n)".utf8)) }
             storage.close()
             let outbox = try FileOutbox(directory: outboxDirectory)
-            #expect(Set(try outbox.pendingMessages().map(\.idempotencyKey)) == Set((0..<records).map { "message-\($0)" }))
+            #expect(
+                Set(try outbox.pendingMessages().map(\.idempotencyKey)) == Set((0..<records).map { "message-\($0)" }))
         }
     }
 

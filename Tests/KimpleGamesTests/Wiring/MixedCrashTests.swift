@@ -8,8 +8,11 @@ import Testing
 struct MixedCrashTests {
     static let instantWin: OperationID = "crash-instant-win"
     static let draw: OperationID = "crash-draw"
-    /// The stock of the child's `mixed` mode.
-    static let stock = ["gift": 40, "voucher": 60]
+    /// The stock the child's `mixed` mode makes of `units` (see `MixedCrash.prizes`).
+    static func stock(units: Int) -> [String: Int] {
+        let gift = max(1, units * 2 / 5)
+        return ["gift": gift, "voucher": max(1, units - gift)]
+    }
 
     /// A small, seeded generator for the kill points (SplitMix64).
     struct Random: RandomNumberGenerator {
@@ -33,10 +36,15 @@ struct MixedCrashTests {
     @Test("intake on two operations killed with SIGKILL again and again loses nothing and awards no unit twice")
     func killedAgainAndAgain() async throws {
         let rounds = ProcessInfo.processInfo.environment["KIMPLE_CRASH_ROUNDS"].flatMap(Int.init) ?? 6
+        // About 30 instant wins a round: the stock runs out a bit more than halfway, so that
+        // rounds both award and refuse for want of stock.
+        let units = max(100, rounds * 20)
         var random = Random(state: 0x4D49_5845_44)
         try await withTemporaryDirectory { root in
             var acknowledged: [(entry: String, value: String)] = []
             var killsBeforeFirstAck = 0
+            // Acknowledged participations or announced awards missing after a kill (summed over rounds).
+            var lostTotal = 0
             let started = Date()
             for round in 0..<rounds {
                 let (durability, writers) = round % 2 == 0 ? ("grouped", 8) : ("everyWrite", 2)
@@ -44,23 +52,26 @@ struct MixedCrashTests {
                 let killAfter = round == 0 || random.next() % 8 == 0 ? 0 : Int(random.next() % 150) + 1
                 let acks = try CrashTest.runAndKill(
                     CrashTest.executableNextToTests(named: "kimple-crash-child"),
-                    arguments: ["mixed", root.path, durability, String(writers)], killAfter: killAfter)
+                    arguments: ["mixed", root.path, durability, String(writers), String(units)], killAfter: killAfter)
                 if acks.isEmpty { killsBeforeFirstAck += 1 }
                 acknowledged += acks.map { ($0.key, $0.value) }
-                try await check(root, acknowledged: acknowledged, round: round)
+                lostTotal += try await check(
+                    root, acknowledged: acknowledged, stock: Self.stock(units: units), round: round)
             }
             if ProcessInfo.processInfo.environment["KIMPLE_CRASH_ROUNDS"] != nil {
                 let announced = acknowledged.filter { $0.value.hasPrefix("iw:") && $0.value != "iw:-" }.count
                 print(
                     "mixed crash: \(rounds) kills survived (\(killsBeforeFirstAck) before the first ack), "
-                        + "\(acknowledged.count) participations acknowledged, \(announced) awards announced, "
-                        + "0 lost, \(Int(Date().timeIntervalSince(started))) s")
+                        + "\(acknowledged.count) participations acknowledged, \(announced) awards announced "
+                        + "of \(units) units, \(lostTotal) lost, \(Int(Date().timeIntervalSince(started))) s")
             }
         }
     }
 
     /// Reopens the storage after a kill and checks everything acknowledged so far.
-    private func check(_ root: URL, acknowledged: [(entry: String, value: String)], round: Int) async throws {
+    private func check(
+        _ root: URL, acknowledged: [(entry: String, value: String)], stock: [String: Int], round: Int
+    ) async throws -> Int {
         let tenant: TenantID = "crash-tenant"
         let storage = try FileStorage(root: root)
         let store = try FileParticipationStore.open(in: storage, tenant: tenant)
@@ -87,17 +98,20 @@ struct MixedCrashTests {
             // Killed before the schedule was ever committed: nothing can have been awarded.
             #expect(acknowledged.isEmpty, "round \(round): participations acknowledged without a schedule")
             storage.close()
-            return
+            return lost.count
         }
         var awardedByPrize: [String: Int] = [:]
         for award in awards { awardedByPrize[award.prize, default: 0] += 1 }
         for (prize, count) in awardedByPrize {
-            #expect(count <= Self.stock[prize] ?? 0, "round \(round): \(count) units of \(prize) awarded")
+            #expect(count <= stock[prize] ?? 0, "round \(round): \(count) units of \(prize) awarded")
         }
-        let awardOf = Dictionary(uniqueKeysWithValues: awards.map { ($0.entryID, "iw:\(Self.instantWin)/\($0.momentIndex)") })
+        let awardOf = Dictionary(
+            uniqueKeysWithValues: awards.map { ($0.entryID, "iw:\(Self.instantWin)/\($0.momentIndex)") })
         let announced = acknowledged.filter { $0.value.hasPrefix("iw:") && $0.value != "iw:-" }
-        for (entry, value) in announced {
-            #expect(awardOf[entry] == value, "round \(round): announced award \(value) of \(entry) lost")
+        var lostAwards = 0
+        for (entry, value) in announced where awardOf[entry] != value {
+            Issue.record("round \(round): announced award \(value) of \(entry) lost")
+            lostAwards += 1
         }
         for award in awards {
             #expect(operationOf[award.entryID] == "iw", "round \(round): award for unknown entry \(award.entryID)")
@@ -120,5 +134,6 @@ struct MixedCrashTests {
         #expect(Set(records.map(\.momentIndex)).count == records.count, "round \(round): a moment awarded twice")
         #expect(Set(records.map(\.entryID)).count == records.count, "round \(round): an entry won twice")
         #expect(records.count == awards.count)
+        return lost.count + lostAwards
     }
 }

@@ -31,7 +31,8 @@ struct StoreFaultTests {
             let gate = TestGate()
             let h = try await Harness.make(
                 operation: InstantWinWiringTests.operation(quantity: 2), now: Fixtures.instant("2026-06-10T12:00:00Z"),
-                participations: store, decider: InstantWinOutcomeDecider(tenant: Fixtures.tenant, ledger: ledger, gate: gate),
+                participations: store,
+                decider: InstantWinOutcomeDecider(tenant: Fixtures.tenant, ledger: ledger, gate: gate),
                 gate: gate)
             let ann = try #require(try await h.submit(Fixtures.fields(email: "ann@example.com"), source: nil).accepted)
             #expect(ann.outcome.isWin)
@@ -73,7 +74,9 @@ struct StoreFaultTests {
     }
 
     // SPEC G-6, K-7
-    @Test("a failed award write: no prize unit is lost or given twice, the moment goes to the next claim", arguments: faults)
+    @Test(
+        "a failed award write: no prize unit is lost or given twice, the moment goes to the next claim",
+        arguments: faults)
     func awardWriteFault(fault: (FileFaults.Kind, KimpleError.Code)) async throws {
         try await withTemporaryDirectory { directory in
             let participations = directory.appendingPathComponent("participations")
@@ -85,7 +88,8 @@ struct StoreFaultTests {
             let gate = TestGate()
             let h = try await Harness.make(
                 operation: InstantWinWiringTests.operation(quantity: 1), now: Fixtures.instant("2026-06-10T12:00:00Z"),
-                participations: store, decider: InstantWinOutcomeDecider(tenant: Fixtures.tenant, ledger: ledger, gate: gate),
+                participations: store,
+                decider: InstantWinOutcomeDecider(tenant: Fixtures.tenant, ledger: ledger, gate: gate),
                 gate: gate)
 
             // Ann's entry is stored; her award cannot be written: she is not told she won.
@@ -103,7 +107,8 @@ struct StoreFaultTests {
             let bob = try #require(try await h.submit(Fixtures.fields(email: "bob@example.com"), source: nil).accepted)
             #expect(bob.outcome.isWin)
             h.clock.advance(by: 60)
-            let carl = try #require(try await h.submit(Fixtures.fields(email: "carl@example.com"), source: nil).accepted)
+            let carl = try #require(
+                try await h.submit(Fixtures.fields(email: "carl@example.com"), source: nil).accepted)
             #expect(carl.outcome == .notWon)
             store.close()
             ledger.close()

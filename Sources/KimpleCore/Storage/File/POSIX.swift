@@ -45,7 +45,9 @@ package enum POSIX {
                 default: (0, EIO)
                 }
             let prefix = min(max(0, written), bytes.count)
-            if prefix > 0 { try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<prefix]), at: offset, path: path) }
+            if prefix > 0 {
+                try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<prefix]), at: offset, path: path)
+            }
             throw error("write", path, code)
         }
         var done = 0

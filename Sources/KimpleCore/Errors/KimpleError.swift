@@ -73,8 +73,14 @@ extension KimpleError.Code {
 
     /// Another process (or another handle in this process) holds the store's lock.
     public static let storageLocked: Self = "storage.locked"
-    /// A file of the store cannot be read or written.
+    /// A file of the store cannot be read or written; `context["call"]` names the system call
+    /// that failed (`write`, `fdatasync`, `rename`, `read`...). Nothing the call was part of
+    /// was acknowledged; once the cause is fixed, the same handle accepts writes again (unless
+    /// the message says to reopen the store).
     public static let storageIO: Self = "storage.io"
+    /// The disk (or the quota) of the store is full (ENOSPC, EDQUOT); `context["call"]` names
+    /// the call. Nothing was acknowledged; once space is freed, the same handle accepts writes again.
+    public static let storageFull: Self = "storage.full"
     /// Stored bytes failed their checksum or structure check.
     public static let storageCorrupted: Self = "storage.corrupted"
     /// The store was written by a newer, unknown format version.

@@ -65,7 +65,14 @@ public final class FileOutbox: MessageTransport {
                     idempotencyKey: message.idempotencyKey, acceptedAt: stored.acceptedAt, duplicate: true)
             }
             let envelope = Envelope(message: message, acceptedAt: now)
-            try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: pending)
+            do {
+                try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: pending)
+            } catch {
+                // Not accepted: leave nothing a delivery run would send (the rename may have
+                // happened before the directory's fsync failed). The caller sends it again.
+                try? POSIX.remove(pending)
+                throw error
+            }
             return DeliveryReceipt(idempotencyKey: message.idempotencyKey, acceptedAt: now, duplicate: false)
         }
     }

@@ -217,6 +217,18 @@ public struct InstantWinBook: Sendable {
         return true
     }
 
+    /// Takes back `award` (recorded, but its write failed): the moment is due again, and the
+    /// person's and the prize's counts go back. Changes nothing for an award not recorded.
+    mutating func withdraw(_ award: InstantWinAward) {
+        guard awards[award.momentIndex] == award else { return }
+        awards[award.momentIndex] = nil
+        awardByEntry[award.entryID] = nil
+        winsByPerson[award.personKey, default: 1] -= 1
+        if winsByPerson[award.personKey] == 0 { winsByPerson[award.personKey] = nil }
+        awardedByPrize[award.prize, default: 1] -= 1
+        if award.momentIndex < released { insertOpen(award.momentIndex) }
+    }
+
     private mutating func insertOpen(_ index: Int) {
         let moments = schedule.moments
         func before(_ a: Int, _ b: Int) -> Bool {

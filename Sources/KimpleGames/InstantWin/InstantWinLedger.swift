@@ -127,6 +127,26 @@ final class InstantWinBooks: Sendable {
     /// The award of `entryID` is durable.
     func confirm(_ entryID: String) { state.withLock { _ = $0.pending.remove(entryID) } }
 
+    /// Takes back `award`, whose write failed and is not in storage: its moment is due again
+    /// for the next claims (which are decided after this, under the same lock).
+    func withdraw(_ award: InstantWinAward) {
+        state.withLock { state in
+            state.pending.remove(award.entryID)
+            state.books[award.operation]?.withdraw(award)
+        }
+    }
+
+    /// Takes back the installation of `schedule`, whose write failed.
+    func uninstall(_ schedule: InstantWinSchedule) {
+        state.withLock { state in
+            if state.books[schedule.operation]?.schedule.commitment == schedule.commitment,
+                state.books[schedule.operation]?.awards.isEmpty == true
+            {
+                state.books[schedule.operation] = nil
+            }
+        }
+    }
+
     /// Applies a schedule read back from storage.
     func restore(_ schedule: InstantWinSchedule) {
         state.withLock { state in

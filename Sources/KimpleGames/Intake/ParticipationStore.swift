@@ -151,9 +151,13 @@ enum ParticipationSubjects {
     /// The UTF-8 bytes every stored entry about `subject` holds verbatim (the compared value:
     /// the binary form writes strings as raw UTF-8), so a file store can skip decoding the
     /// records that lack them; `nil` when there is nothing to look for.
+    ///
+    /// Only an ASCII value gives a needle: ``matcher(_:)`` compares strings by canonical
+    /// equivalence, and only for ASCII text is that the same as comparing bytes.
     static func needle(_ subject: SubjectLocator) -> [UInt8]? {
         let bytes = Array(comparedValue(subject).utf8)
-        return bytes.isEmpty ? nil : bytes
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return bytes
     }
 
     /// Whether `record` may be about the subject of `needle`: `false` only when the bytes

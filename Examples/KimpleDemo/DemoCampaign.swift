@@ -77,7 +77,7 @@ public enum DemoCampaign {
         let files = DemoFiles(directory: directory)
         let manager = FileManager.default
         guard manager.fileExists(atPath: directory.path) else { return .empty }
-        let contents = try manager.contentsOfDirectory(atPath: directory.path)
+        let contents = try manager.contentsOfDirectory(atPath: directory.path).filter { $0 != lockName }
         if contents.isEmpty { return .empty }
         guard manager.fileExists(atPath: files.marker.path) else { return .foreign }
         guard let data = manager.contents(atPath: files.manifest.path) else { return .interrupted }
@@ -92,19 +92,19 @@ public enum DemoCampaign {
     /// one; reopens a completed one otherwise.
     ///
     /// - Throws: `demo.foreign_directory` when the directory holds other files (never
-    ///   deleted); `demo.interrupted` when a previous run stopped before its end and `fresh`
-    ///   is not set; `demo.inconsistent` when a completed campaign does not read back; the
-    ///   SDK's errors.
+    ///   deleted); `storage.locked` while another run uses it; `demo.interrupted` when a
+    ///   previous run stopped before its end and `fresh` is not set; `demo.inconsistent` when a
+    ///   completed campaign does not read back; the SDK's errors.
     public static func start(_ options: DemoOptions) async throws -> DemoOutcome {
         let directory = options.dataDirectory
+        if try state(of: directory) == .foreign { throw foreign(directory) }
+        let lock = try self.lock(directory)
+        defer { withExtendedLifetime(lock) {} }
         switch try state(of: directory) {
         case .foreign:
-            throw KimpleError(
-                .demoForeignDirectory,
-                "This directory holds files that are not the demo's; the demo neither uses nor deletes it. "
-                    + "Choose another one with --data.", context: ["directory": directory.path])
+            throw foreign(directory)
         case .completed where !options.fresh:
-            let inspection = try await inspect(directory)
+            let inspection = try await inspectLocked(directory)
             guard inspection.isConsistent else {
                 throw KimpleError(
                     .demoInconsistent, "The stored campaign does not read back as it was written.",
@@ -117,8 +117,25 @@ public enum DemoCampaign {
                 "A previous run stopped before the end of its campaign; start over with --fresh.",
                 context: ["directory": directory.path])
         case .empty, .completed, .interrupted:
-            return .ran(try await run(options))
+            return .ran(try await runLocked(options))
         }
+    }
+
+    /// The name of the lock file the demo holds in its data directory while it runs.
+    static let lockName = "LOCK"
+
+    /// Takes the data directory's lock (creating the directory): a second run, in this
+    /// process or another, fails at once with `storage.locked`.
+    private static func lock(_ directory: URL) throws -> DirectoryLock {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return try DirectoryLock(directory: directory.path)
+    }
+
+    private static func foreign(_ directory: URL) -> KimpleError {
+        KimpleError(
+            .demoForeignDirectory,
+            "This directory holds files that are not the demo's; the demo neither uses nor deletes it. "
+                + "Choose another one with --data.", context: ["directory": directory.path])
     }
 
     /// Plays the whole campaign in `options.dataDirectory`, deleting a previous campaign of
@@ -127,6 +144,13 @@ public enum DemoCampaign {
     /// - Throws: `demo.foreign_directory` when the directory holds files that are not the
     ///   demo's; the SDK's errors.
     public static func run(_ options: DemoOptions) async throws -> DemoSummary {
+        if try state(of: options.dataDirectory) == .foreign { throw foreign(options.dataDirectory) }
+        let lock = try self.lock(options.dataDirectory)
+        defer { withExtendedLifetime(lock) {} }
+        return try await runLocked(options)
+    }
+
+    private static func runLocked(_ options: DemoOptions) async throws -> DemoSummary {
         let files = DemoFiles(directory: options.dataDirectory)
         try prepare(files)
         let clock = ManualClock(at("2025-12-01T10:00:00Z"))
@@ -142,6 +166,13 @@ public enum DemoCampaign {
     /// - Throws: `demo.interrupted` without a manifest; the SDK's errors (`storage.locked`
     ///   while another run uses the directory).
     public static func inspect(_ directory: URL) async throws -> DemoInspection {
+        guard case .completed = try state(of: directory) else { return try await inspectLocked(directory) }
+        let lock = try self.lock(directory)
+        defer { withExtendedLifetime(lock) {} }
+        return try await inspectLocked(directory)
+    }
+
+    private static func inspectLocked(_ directory: URL) async throws -> DemoInspection {
         guard case .completed(let manifest) = try state(of: directory) else {
             throw KimpleError(
                 .demoInterrupted, "No completed campaign here; run the demo with --fresh to play one.",
@@ -186,12 +217,9 @@ public enum DemoCampaign {
         let manager = FileManager.default
         switch try state(of: files.directory) {
         case .foreign:
-            throw KimpleError(
-                .demoForeignDirectory,
-                "This directory holds files that are not the demo's; the demo neither uses nor deletes it.",
-                context: ["directory": files.directory.path])
+            throw foreign(files.directory)
         case .completed, .interrupted:
-            for name in try manager.contentsOfDirectory(atPath: files.directory.path) {
+            for name in try manager.contentsOfDirectory(atPath: files.directory.path) where name != lockName {
                 try manager.removeItem(at: files.directory.appendingPathComponent(name))
             }
         case .empty:

@@ -102,6 +102,8 @@ struct DemoPopulation: Sendable {
             }
             person += 1
         }
+        // The last person's extra submissions may pass the count: keep it exact.
+        planned.removeLast(max(0, planned.count - (submissions - burst)))
         self.people = person
         // The robot burst, a quarter of an hour into the spot.
         for n in 0..<burst {

@@ -474,7 +474,8 @@ struct Story {
             met: month.isMet, outages: report.outages.count,
             maintenanceWindows: report.maintenance.count,
             incidents: report.incidents.map {
-                "\($0.response.incident.id) (\($0.response.incident.severity.rawValue), \($0.response.status.rawValue))"
+                "\($0.response.incident.id) (\($0.response.incident.severity.rawValue), "
+                    + "\($0.response.status.rawValue.map { $0.isUppercase ? " " + $0.lowercased() : String($0) }.joined()))"
             })
     }
 }

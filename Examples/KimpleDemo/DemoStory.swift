@@ -316,7 +316,15 @@ struct Story {
         let intake = world.intake
         var start = 0
         while start < planned.count {
-            let end = min(start + batch, planned.count)
+            // A batch never holds one person twice for one operation: their submissions keep
+            // their order (a second try never overtakes the first entry).
+            var end = start
+            var seen = Set<Int>()
+            while end < planned.count, end - start < batch,
+                planned[end].operation != DemoWorld.instantWin || seen.insert(planned[end].person).inserted
+            {
+                end += 1
+            }
             // The clock stands at the batch's last instant while its submissions run together.
             clock.set(max(clock.now, planned[end - 1].at))
             let now = clock.now

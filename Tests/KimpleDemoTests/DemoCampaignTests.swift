@@ -61,6 +61,7 @@ struct DemoCampaignTests {
             #expect(summary.duplicates["+tag addresses"].map { $0 > 0 } == true)
             #expect(summary.duplicates["Gmail dots moved"].map { $0 > 0 } == true)
             #expect(summary.duplicates.values.reduce(0, +) == summary.refused["participation.duplicate"])
+            #expect(summary.duplicates["other"] == nil, "only second tries and their variants are duplicates")
             for artefact in summary.artefacts {
                 let name = URL(fileURLWithPath: artefact.path).lastPathComponent
                 #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(name).path), "\(name)")

@@ -52,7 +52,9 @@ public struct DemoOptions: Sendable {
 
 /// What a run did: played a campaign, or found one and checked it.
 public enum DemoOutcome: Sendable {
+    /// A campaign was played.
     case ran(DemoSummary)
+    /// A completed campaign was reopened and checked.
     case inspected(DemoInspection)
 }
 

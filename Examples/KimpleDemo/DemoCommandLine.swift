@@ -14,6 +14,7 @@ public enum DemoCommandLine {
     public struct UsageError: Error, Sendable, Equatable, CustomStringConvertible {
         /// What was wrong.
         public var message: String
+        /// The message.
         public var description: String { message }
     }
 

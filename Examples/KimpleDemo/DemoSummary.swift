@@ -5,37 +5,59 @@ import KimpleCore
 public struct DemoSummary: Sendable, Codable {
     /// A prize of the instant win: its stock and the units awarded.
     public struct PrizeLine: Sendable, Codable, Hashable {
+        /// The prize's code.
         public var prize: String
+        /// Units in the schedule.
         public var stock: Int
+        /// Units awarded.
         public var awarded: Int
     }
 
     /// The contract and its money.
     public struct Contract: Sendable, Codable {
+        /// The quote's id.
         public var quote: String
+        /// The contract's id.
         public var contract: String
+        /// The licence, for a person.
         public var licence: String
+        /// Invoices issued.
         public var invoices: Int
-        /// The invoice paid late: number, due date, payment date.
+        /// The number of the invoice paid late.
         public var lateInvoice: String
+        /// Its due date.
         public var dueOn: String
+        /// The day it was paid.
         public var paidOn: String
+        /// Late interest, in euros.
         public var interest: String
+        /// How the interest was computed.
         public var interestDetail: String
+        /// The recovery indemnity.
         public var indemnity: String
     }
 
     /// The draw of the sweepstakes.
     public struct Draw: Sendable, Codable {
+        /// Entries in the frozen list.
         public var entries: Int
+        /// SHA-256 of the list's canonical form.
         public var entryListSHA256: String
+        /// The commitment published before closing: SHA-256 of the seed.
         public var commitment: String
+        /// The seed revealed at the draw.
         public var seed: String
+        /// SHA-256 of the published certificate file.
         public var certificateSHA256: String
+        /// Winners as drawn, place 1 first.
         public var winners: [String]
+        /// Reserves as drawn, in promotion order.
         public var reserves: [String]
+        /// The winner disqualified.
         public var disqualified: String
+        /// Why.
         public var reason: String
+        /// The reserve promoted to the place.
         public var replacement: String
         /// The winners standing after the replacement.
         public var standingWinners: [String]
@@ -45,18 +67,27 @@ public struct DemoSummary: Sendable, Codable {
 
     /// The data subject's erasure request.
     public struct Erasure: Sendable, Codable {
+        /// The request's id.
         public var request: String
+        /// Records found about the person.
         public var found: Int
+        /// Records erased.
         public var erased: Int
+        /// Whether nothing about the person remains.
         public var complete: Bool
     }
 
     /// June's availability.
     public struct Availability: Sendable, Codable {
+        /// TxD, for a person.
         public var rate: String
+        /// The formula with its figures.
         public var formula: String
+        /// Whether the 99.9 % commitment was met.
         public var met: Bool
+        /// Outages recorded.
         public var outages: Int
+        /// Maintenance windows recorded.
         public var maintenanceWindows: Int
         /// `id severity status` per incident.
         public var incidents: [String]
@@ -85,14 +116,21 @@ public struct DemoSummary: Sendable, Codable {
     public var prizes: [PrizeLine]
     /// Moment indices awarded (each at most once) and entries awarded (each at most once).
     public var awardedMoments: [Int]
+    /// Distinct entries awarded (equal to the moments when no entry won twice).
     public var awardedEntries: Int
+    /// The contract and its money.
     public var contract: Contract
+    /// The draw of the sweepstakes.
     public var draw: Draw
+    /// The data subject's erasure request.
     public var erasure: Erasure
+    /// June's availability.
     public var availability: Availability
     /// Evidence log: entries checked, whether the chain is intact, the head hash.
     public var evidenceEntries: Int
+    /// Whether the evidence chain is intact.
     public var evidenceIntact: Bool
+    /// The evidence log's head hash.
     public var evidenceHead: String
     /// A file written next to the data.
     public struct Artefact: Sendable, Codable, Hashable {
@@ -125,19 +163,29 @@ public struct DemoInspection: Sendable {
     public var certificateVerified: Bool
     /// The evidence log, verified again.
     public var evidenceEntries: Int
+    /// Whether the evidence chain is intact.
     public var evidenceIntact: Bool
+    /// The evidence log's head hash.
     public var evidenceHead: String
 }
 
 /// Written at the end of a campaign: what a later run compares the stores with.
 public struct DemoManifest: Sendable, Codable, Hashable {
+    /// The manifest's format version: 1.
     public var format: Int
+    /// The simulated participants of the run.
     public var participants: Int
+    /// The campaign's last instant on its clock.
     public var finishedAt: String
+    /// Entries per operation.
     public var entries: [String: Int]
+    /// Instant-win awards.
     public var awards: Int
+    /// SHA-256 of the published certificate.
     public var certificateSHA256: String
+    /// Evidence entries at the end.
     public var evidenceEntries: Int
+    /// The evidence log's head hash at the end.
     public var evidenceHead: String
 }
 

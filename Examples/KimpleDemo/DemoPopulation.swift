@@ -164,7 +164,7 @@ struct DemoPopulation: Sendable {
         case .honeypot:
             fields["website"] = .text("https://cheap-followers.example")
             context = SubmissionContext(
-                source: "198.51.100.\(person % 200)", userAgent: Self.browser,
+                source: "198.51.100.\(person % 5)", userAgent: Self.browser,
                 formStartedAt: now.addingTimeInterval(-12))
         default: break
         }

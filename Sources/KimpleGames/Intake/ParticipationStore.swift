@@ -39,7 +39,7 @@ public enum ParticipationInsert: Sendable, Hashable {
 ///   increases in insert order and reads return entries in that order.
 /// - **Personal data** (``PersonalDataHolder``): erasure removes the bytes for real and
 ///   forgets the erased entries' identity keys (the person can enter again); the
-///   identity-secret fingerprint is not personal data and survives ``eraseAll()``.
+///   identity-secret fingerprint is not personal data and survives ``KimpleCore/PersonalDataHolder/eraseAll()``.
 public protocol ParticipationStore: PersonalDataHolder {
     /// The tenant whose participations these are.
     var tenant: TenantID { get }

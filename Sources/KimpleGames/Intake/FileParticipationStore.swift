@@ -199,10 +199,13 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
     /// Every entry about `subject` (see ``ParticipationStore`` for how locators are normalised).
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         let matches = ParticipationSubjects.matcher(subject)
+        let needle = ParticipationSubjects.needle(subject)
         var records: [PersonalDataRecord] = []
         try await journal.read(from: 0) { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return true }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return true }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 if matches(entry) { records.append(ParticipationSubjects.record(entry)) }
                 return true
@@ -213,16 +216,20 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
 
     /// Erases every entry about `subject` for real and forgets their identity keys.
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
-        try await eraseEntries(where: ParticipationSubjects.matcher(subject))
+        try await eraseEntries(
+            holding: ParticipationSubjects.needle(subject), where: ParticipationSubjects.matcher(subject))
     }
 
     /// Sets `field` (a form field, `participant`, `hostKey` or `source`) to `value` in every entry about `subject`.
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         let matches = ParticipationSubjects.matcher(subject)
+        let needle = ParticipationSubjects.needle(subject)
         var changed: [String] = []
         _ = try await journal.rewrite { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return record.payload }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return record.payload }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 guard matches(entry), let draft = ParticipationSubjects.rectified(entry, field: field, value: value)
                 else { return record.payload }
@@ -262,11 +269,17 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
         }
     }
 
-    private func eraseEntries(where matches: (ParticipationEntry) -> Bool) async throws -> ErasureOutcome {
+    /// Erases the entries `matches` accepts; with a `needle`, records whose bytes do not hold
+    /// it are kept without being decoded.
+    private func eraseEntries(
+        holding needle: [UInt8]? = nil, where matches: (ParticipationEntry) -> Bool
+    ) async throws -> ErasureOutcome {
         var erased: [ParticipationEntry] = []
         _ = try await journal.rewrite { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return record.payload }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return record.payload }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 guard matches(entry) else { return record.payload }
                 erased.append(entry)

@@ -205,4 +205,25 @@ struct ParticipationStoreTests {
             }
         }
     }
+
+    // SPEC P-3
+    @Test("on file, a request finds exactly its subject: not an address containing it, and accents however written")
+    func subjectSearchOnFile() async throws {
+        try await withTemporaryDirectory { directory in
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            defer { store.close() }
+            let h = try await Harness.make(participations: store)
+            for email in ["ann@example.com", "joann@example.com", "élodie@example.com"] {
+                #expect(try await h.submit(Fixtures.fields(email: email)).isAccepted)
+            }
+            let holder: any PersonalDataHolder = store
+            #expect(try await holder.records(of: .email("ANN@example.com")).count == 1)
+            // "é" decomposed (e + U+0301) in the request, precomposed in the store.
+            #expect(try await holder.records(of: .email("e\u{301}lodie@example.com")).count == 1)
+            #expect(try await holder.erase(.email("ann@example.com")).recordIDs.count == 1)
+            #expect(try await holder.records(of: .email("joann@example.com")).count == 1)
+            #expect(try await holder.records(of: .email("ann@example.com")).isEmpty)
+            #expect(try await holder.records(of: .email("nobody@example.com")).isEmpty)
+        }
+    }
 }

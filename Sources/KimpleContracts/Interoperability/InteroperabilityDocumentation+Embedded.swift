@@ -1300,7 +1300,9 @@ extension InteroperabilityDocumentation {
 
                 To verify: hash the published entry list file (must equal `entryList.sha256`), check the
                 seed against the commitment, redo §3–§5, compare with `winners` and `reserves`.
-                `verify_draw.py certificate` does exactly that.
+                `verify_draw.py certificate` does exactly that. In Swift, read the entry list file with
+                `FrozenEntryList(canonicalForm:)` and call `certificate.verify(entries:)`: it also replays the
+                `replacements` and throws `draw.certificate_mismatch` naming the first difference.
 
                 ## 8. Instant-win schedules (`kimple-instant-win/1`)
 

@@ -35,10 +35,14 @@ let package = Package(
             dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
             swiftSettings: strict),
 
-        .executableTarget(
-            name: "kimple-demo",
+        // The demo's campaign, a library so that its test can run it; kimple-demo is its command line.
+        .target(
+            name: "KimpleDemo",
             dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
-            path: "Examples/kimple-demo", swiftSettings: strict),
+            path: "Examples/KimpleDemo", swiftSettings: strict),
+        .executableTarget(
+            name: "kimple-demo", dependencies: ["KimpleCore", "KimpleDemo"], path: "Examples/kimple-demo",
+            swiftSettings: strict),
         .executableTarget(
             name: "kimple-bench",
             dependencies: [
@@ -76,6 +80,9 @@ let package = Package(
             name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability", "KimpleTesting"],
             swiftSettings: strict),
         .testTarget(name: "KimpleTestingTests", dependencies: ["KimpleTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "KimpleDemoTests", dependencies: ["KimpleDemo", "KimpleCore", "KimpleGames", "KimpleTesting"],
+            swiftSettings: strict),
         // Rules that span modules: the privacy gate in front of intake, erasure reaching the
         // games' stores, a contract's end opening the reversibility window...
         .testTarget(

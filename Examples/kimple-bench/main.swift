@@ -2,6 +2,8 @@
 //
 //     swift run -c release kimple-bench            every suite
 //     swift run -c release kimple-bench journal    one suite (journal, intake, games, contracts, privacy, availability)
+//     swift run -c release kimple-bench soak --minutes 10
+//                                                   the soak: a mixed workload with restarts, checking invariants
 //
 // It prints figures; it asserts nothing. Documentation/Performance.md keeps the figures
 // of the reference machine and the command that produced them.
@@ -15,6 +17,21 @@ let suites: [(name: String, run: () async throws -> Void)] = [
     ("privacy", runPrivacyBenchmarks),
     ("availability", runAvailabilityBenchmarks),
 ]
+
+if CommandLine.arguments.dropFirst().first == "soak" {
+    Bench.printEnvironment()
+    do {
+        try await Soak.run(arguments: Array(CommandLine.arguments.dropFirst(2)))
+    } catch let error as Soak.SoakError {
+        print(error)
+        if case .usage = error { exit(2) }
+        exit(1)
+    } catch {
+        print("soak stopped: \(error)")
+        exit(1)
+    }
+    exit(0)
+}
 
 let requested = Set(CommandLine.arguments.dropFirst())
 let unknown = requested.subtracting(suites.map(\.name))

@@ -7,10 +7,13 @@ import KimpleGames
 /// ``FileAvailabilityStore`` pass them, and a host runs them against its own implementation.
 public enum AvailabilityStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an empty store
-    /// of tenant `conformance`. Throws a ``ConformanceFailure`` naming the first requirement broken.
+    /// of tenant `conformance`. With `reopen` (which closes the store given and opens it again on
+    /// the same storage), the restart check runs too. Throws ``ConformanceFailures`` listing every
+    /// failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: () async throws -> any AvailabilityStore
+        _ makeEmptyStore: () async throws -> any AvailabilityStore,
+        reopen: ((any AvailabilityStore) async throws -> any AvailabilityStore)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -22,12 +25,12 @@ public enum AvailabilityStoreConformance {
                 id: OutageID(id), start: t0, end: t0.addingTimeInterval(minutes * 60), summary: summary)
         }
 
-        try await runner.check("the store names its tenant") {
+        await runner.check("the store names its tenant", rule: "K-1") {
             let store = try await makeEmptyStore()
             try r.expect(store.tenant == "conformance", "tenant", "tenant is \(store.tenant)")
         }
 
-        try await runner.check("insert creates once and a refused insert changes nothing") {
+        await runner.check("insert creates once and a refused insert changes nothing", rule: "K-6") {
             let store = try await makeEmptyStore()
             let first = try outage("o-1", summary: "first")
             let version = try await store.insert(first)
@@ -44,7 +47,7 @@ public enum AvailabilityStoreConformance {
                 try await store.get(Outage.self, key: "absent") == nil, "absent", "absent key returned a record")
         }
 
-        try await runner.check("replace is a compare-and-set") {
+        await runner.check("replace is a compare-and-set", rule: "K-6") {
             let store = try await makeEmptyStore()
             var record = try outage("o-1")
             let v1 = try await store.insert(record)
@@ -63,7 +66,7 @@ public enum AvailabilityStoreConformance {
             }
         }
 
-        try await runner.check("kinds are separate and listed in key order") {
+        await runner.check("kinds are separate and listed in key order", rule: "A-2") {
             let store = try await makeEmptyStore()
             for id in ["b", "a", "c"] { try await store.insert(try outage(id)) }
             try await store.insert(
@@ -77,12 +80,12 @@ public enum AvailabilityStoreConformance {
             try r.expect(try await store.all(SuspensionDecision.self).isEmpty, "kinds", "suspensions not empty")
         }
 
-        try await runner.check("an invalid key is refused") {
+        await runner.check("an invalid key is refused", rule: "K-6") {
             let store = try await makeEmptyStore()
             try await r.expectError(.invalidArgument, "key") { _ = try await store.get(Outage.self, key: "a/b") }
         }
 
-        try await runner.check("traffic batches read back in order and by interval") {
+        await runner.check("traffic batches read back in order and by interval", rule: "A-5") {
             let store = try await makeEmptyStore()
             func sample(_ minute: Double, admitted: Int) -> TrafficSample {
                 TrafficSample(
@@ -102,7 +105,7 @@ public enum AvailabilityStoreConformance {
             try r.expect(before.isEmpty, "traffic interval", "samples outside the interval returned")
         }
 
-        try await runner.check("concurrent inserts of one key: exactly one wins") {
+        await runner.check("concurrent inserts of one key: exactly one wins", rule: "K-6") {
             let store = try await makeEmptyStore()
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for n in 0..<16 {
@@ -122,7 +125,7 @@ public enum AvailabilityStoreConformance {
             try r.expect(wins == 1, "insert race", "\(wins) inserts succeeded")
         }
 
-        try await runner.check("concurrent compare-and-set updates lose nothing") {
+        await runner.check("concurrent compare-and-set updates lose nothing", rule: "K-6") {
             let store = try await makeEmptyStore()
             try await store.insert(try outage("counter", summary: "0"))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -148,6 +151,37 @@ public enum AvailabilityStoreConformance {
             let final = try await store.record(Outage.self, key: "counter")?.summary
             try r.expect(final == "40", "concurrent", "counter is \(final ?? "nil") instead of 40")
         }
-        return runner.report
+
+        await runner.check(
+            "after a restart every record and traffic batch reads back and versions go on", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore()
+            var record = try outage("o-1")
+            let v1 = try await store.insert(record)
+            record.summary = "changed"
+            let v2 = try await store.replace(record, expectedVersion: v1)
+            try await store.insert(try Incident(id: "i-1", declaredAt: t0, severity: .critical, description: "down"))
+            let sample = TrafficSample(
+                tenant: "conformance", operation: "op-1", isDeclared: true, from: t0, to: t0.addingTimeInterval(60),
+                admitted: 7, refusedRate: 1, refusedPlatform: 0, refusedSuspended: 0)
+            try await store.appendTraffic([sample])
+            let incidents = try await store.all(Incident.self)
+            let reopened = try await reopen(store)
+            try r.expect(reopened.tenant == "conformance", "tenant", "tenant is \(reopened.tenant)")
+            let stored = try await reopened.get(Outage.self, key: "o-1")
+            try r.expect(
+                stored?.record == record && stored?.version == v2, "read back", "got \(String(describing: stored))")
+            try r.expect(try await reopened.all(Incident.self) == incidents, "read back", "the incidents differ")
+            let traffic = try await reopened.traffic(overlapping: t0..<t0.addingTimeInterval(3600))
+            try r.expect(traffic == [sample], "traffic", "read \(traffic.map(\.admitted)) instead of [7]")
+            try await r.expectError(.storageConflict, "stale replace") {
+                try await reopened.replace(record, expectedVersion: v1)
+            }
+            try await r.expectError(.storageConflict, "insert") { try await reopened.insert(try outage("o-1")) }
+            let v3 = try await reopened.replace(record, expectedVersion: v2)
+            try r.expect(v3 > v2, "versions", "a version was reused after the restart")
+        }
+        return try runner.finish()
     }
 }

@@ -11,10 +11,12 @@ import KimpleCore
 /// PostgreSQL document store, say) runs them too, after ``DocumentStoreConformance``.
 public enum ContractStorageConformance {
     /// Runs every check; `makeEmptyBackend` is called once per check and must return a backend without
-    /// data. Throws a ``ConformanceFailure`` naming the first requirement broken.
+    /// data. With `reopen` (which closes the backend given and opens it again on the same storage),
+    /// the restart check runs too. Throws ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyBackend: () async throws -> any StorageBackend
+        _ makeEmptyBackend: () async throws -> any StorageBackend,
+        reopen: ((any StorageBackend) async throws -> any StorageBackend)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -22,7 +24,7 @@ public enum ContractStorageConformance {
         let r = runner
         let host = Principal.host("conformance")
 
-        try await runner.check("an accepted quote creates exactly one contract") {
+        await runner.check("an accepted quote creates exactly one contract", rule: "C-1") {
             let world = try await World(backend: makeEmptyBackend())
             let quote = try await world.service.createQuote(try world.content(), by: host)
             _ = try await world.service.signQuote(quote.id, as: .client, signatory: world.signatory, by: host)
@@ -35,7 +37,7 @@ public enum ContractStorageConformance {
                 "the quote does not name its contract")
         }
 
-        try await runner.check("invoice numbers have no gaps under concurrent schedulers") {
+        await runner.check("invoice numbers have no gaps under concurrent schedulers", rule: "C-3") {
             let world = try await World(backend: makeEmptyBackend())
             for _ in 0..<4 { _ = try await world.signedContract() }
             world.clock.set(try world.noon("2026-03-01"))
@@ -56,7 +58,7 @@ public enum ContractStorageConformance {
             }
         }
 
-        try await runner.check("a refused action writes nothing and consumes no number") {
+        await runner.check("a refused action writes nothing and consumes no number", rule: "C-3") {
             let world = try await World(backend: makeEmptyBackend())
             let contract = try await world.signedContract()
             world.clock.set(try world.noon("2026-01-01"))
@@ -79,13 +81,13 @@ public enum ContractStorageConformance {
             try r.expect(next == [2], "refusal", "the next invoice got number \(next)")
         }
 
-        try await runner.check("concurrent payments never exceed an invoice") {
+        await runner.check("concurrent payments never exceed an invoice", rule: "C-3") {
             let world = try await World(backend: makeEmptyBackend())
             _ = try await world.signedContract()
             world.clock.set(try world.noon("2026-01-01"))
             let invoice = try await world.service.runDueTasks(by: host).invoices.first
             guard let invoice else {
-                throw ConformanceFailure(suite: r.suite, check: "payments", message: "no invoice")
+                throw r.failure("payments", "no invoice")
             }
             // 1,000.00 + 20 % VAT = 1,200.00: six payments of 200.00 fit, the other four are refused.
             let accepted = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -110,7 +112,7 @@ public enum ContractStorageConformance {
             try r.expect(stored.isPaid && stored.payments.count == 6, "payments", "balance \(stored.balance)")
         }
 
-        try await runner.check("a new service on the same backend finds everything again") {
+        await runner.check("a new service on the same backend finds everything again", rule: "K-6") {
             let backend = try await makeEmptyBackend()
             let world = try await World(backend: backend)
             let contract = try await world.signedContract()
@@ -125,7 +127,36 @@ public enum ContractStorageConformance {
             let next = try await again.runDueTasks(by: host).invoices.map(\.number.sequence)
             try r.expect(next == [3], "reopen", "numbering restarted at \(next)")
         }
-        return runner.report
+
+        await runner.check(
+            "after a restart contracts, invoices and payments read back and numbering goes on", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let backend = try await makeEmptyBackend()
+            let world = try await World(backend: backend)
+            let contract = try await world.signedContract()
+            world.clock.set(try world.noon("2026-02-01"))
+            let invoices = try await world.service.runDueTasks(by: host).invoices
+            guard let first = invoices.first else { throw r.failure("invoices", "no invoice") }
+            _ = try await world.service.recordPayment(
+                first.number, amount: Money(cents: 20_000), receivedOn: try CivilDate("2026-02-01"), by: host)
+            let before = try await world.service.invoices()
+            let reopened = try await reopen(backend)
+            let again = try await ContractService(
+                storage: reopened.tenant(World.tenant), clock: world.clock,
+                configuration: .init(loginPolicy: LoginPolicy(iterations: 1)))
+            try r.expect(
+                try await again.contract(contract.id).invoicedMonths == 2, "contract",
+                "the contract's invoiced months were not found again")
+            let after = try await again.invoices()
+            try r.expect(
+                after == before, "invoices",
+                "read invoices \(after.map(\.number.sequence)) that differ from \(before.map(\.number.sequence))")
+            world.clock.set(try world.noon("2026-03-01"))
+            let next = try await again.runDueTasks(by: host).invoices.map(\.number.sequence)
+            try r.expect(next == [3], "numbering", "the next invoice after the restart got number \(next)")
+        }
+        return try runner.finish()
     }
 
     /// A service on a manual clock and one contract template.
@@ -168,8 +199,7 @@ public enum ContractStorageConformance {
                 let contract = try await service.signQuote(quote.id, as: .provider, signatory: signatory, by: host)
                     .contract
             else {
-                throw ConformanceFailure(
-                    suite: "ContractStorage", check: "setup", message: "two signatures did not create a contract")
+                throw ConformanceExpectation(label: "setup", message: "two signatures did not create a contract")
             }
             return contract
         }

@@ -3,17 +3,28 @@ import KimpleCore
 
 /// The checks every ``DocumentStore`` must pass: the SDK's ``InMemoryDocumentStore`` and
 /// ``FileDocumentStore`` pass them, and a host runs them against its own implementation.
+///
+/// ```swift
+/// @Test func myStoreConforms() async throws {
+///     try await DocumentStoreConformance.run({ try await MyStore.makeEmpty() }, reopen: { try await $0.reopened() })
+/// }
+/// ```
 public enum DocumentStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an
-    /// empty store. Throws a ``ConformanceFailure`` naming the first requirement broken.
+    /// empty store. With `reopen` (which closes the store given and opens it again on the same
+    /// storage), the restart check runs too. A store that is a ``HistoryCompactingDocumentStore``
+    /// gets its compaction checked. Throws ``ConformanceFailures`` listing every failed check.
     @discardableResult
-    public static func run(_ makeEmptyStore: () async throws -> any DocumentStore) async throws -> ConformanceReport {
+    public static func run(
+        _ makeEmptyStore: () async throws -> any DocumentStore,
+        reopen: ((any DocumentStore) async throws -> any DocumentStore)? = nil
+    ) async throws -> ConformanceReport {
         var runner = ConformanceRunner(suite: "DocumentStore")
         let r = runner
         let a = Data("a".utf8)
         let b = Data("b".utf8)
 
-        try await runner.check("insert creates once") {
+        await runner.check("insert creates once", rule: "K-6") {
             let store = try await makeEmptyStore()
             try r.expect(try await store.get("k") == nil, "insert", "absent key returned a document")
             let version = try await store.insert("k", a)
@@ -25,7 +36,7 @@ public enum DocumentStoreConformance {
             try r.expect(try await store.get("k")?.value == a, "insert", "a refused insert changed the value")
         }
 
-        try await runner.check("replace is a compare-and-set") {
+        await runner.check("replace is a compare-and-set", rule: "K-6") {
             let store = try await makeEmptyStore()
             let v1 = try await store.insert("k", a)
             let v2 = try await store.replace("k", expectedVersion: v1, with: b)
@@ -39,7 +50,7 @@ public enum DocumentStoreConformance {
             try r.expect(try await store.get("k")?.value == b, "replace", "a refused replace changed the value")
         }
 
-        try await runner.check("upsert and delete") {
+        await runner.check("upsert and delete", rule: "K-6") {
             let store = try await makeEmptyStore()
             let v1 = try await store.upsert("k", a)
             let v2 = try await store.upsert("k", b)
@@ -54,7 +65,7 @@ public enum DocumentStoreConformance {
             try r.expect(v3 > v2, "versions", "a re-created key got an old version back")
         }
 
-        try await runner.check("a commit applies all its writes or none") {
+        await runner.check("a commit applies all its writes or none", rule: "K-6") {
             let store = try await makeEmptyStore()
             let v = try await store.insert("x", a)
             try await r.expectError(.storageConflict, "atomic") {
@@ -73,14 +84,14 @@ public enum DocumentStoreConformance {
             }
         }
 
-        try await runner.check("prefix listing is sorted by key bytes") {
+        await runner.check("prefix listing is sorted by key bytes", rule: "K-6") {
             let store = try await makeEmptyStore()
             for key in ["op/2", "op/10", "op/1", "other", "op/é"] { try await store.insert(key, Data(key.utf8)) }
             let keys = try await store.documents(withPrefix: "op/").map(\.key)
             try r.expect(keys == ["op/1", "op/10", "op/2", "op/é"], "prefix", "keys \(keys)")
         }
 
-        try await runner.check("concurrent compare-and-set increments lose no update") {
+        await runner.check("concurrent compare-and-set increments lose no update", rule: "K-6") {
             let store = try await makeEmptyStore()
             try await store.insert("counter", Data("0".utf8))
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -107,7 +118,7 @@ public enum DocumentStoreConformance {
             try r.expect(final == "80", "concurrent", "counter is \(final ?? "nil") instead of 80")
         }
 
-        try await runner.check("concurrent inserts of one key: exactly one wins") {
+        await runner.check("concurrent inserts of one key: exactly one wins", rule: "K-6") {
             let store = try await makeEmptyStore()
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for n in 0..<32 {
@@ -126,6 +137,59 @@ public enum DocumentStoreConformance {
             }
             try r.expect(wins == 1, "insert race", "\(wins) inserts succeeded")
         }
-        return runner.report
+        await runner.check("malformed keys are refused and write nothing", rule: "K-6") {
+            let store = try await makeEmptyStore()
+            try await r.expectError(.invalidArgument, "empty key") { try await store.insert("", a) }
+            try await r.expectError(.invalidArgument, "NUL in key") { try await store.insert("a\u{0}b", a) }
+            try await r.expectError(.invalidArgument, "key over 1,024 bytes") {
+                try await store.insert(String(repeating: "k", count: 1025), a)
+            }
+            try await r.expectError(.invalidArgument, "one bad key in a commit") {
+                try await store.commit([.insert(key: "good", value: a), .insert(key: "", value: b)])
+            }
+            try r.expect(
+                try await store.documents(withPrefix: "").isEmpty, "nothing written", "a refused write was stored")
+        }
+
+        await runner.check("a history-compacting store keeps every current document", rule: "P-9") {
+            let store = try await makeEmptyStore()
+            guard let compacting = store as? any HistoryCompactingDocumentStore else { return }
+            let kept = try await store.insert("kept", a)
+            let v1 = try await store.insert("erased", Data("personal".utf8))
+            try await store.replace("erased", expectedVersion: v1, with: Data("-".utf8))
+            try await store.insert("gone", a)
+            try await store.delete("gone")
+            try await compacting.compactHistory()
+            let documents = try await store.documents(withPrefix: "")
+            try r.expect(
+                documents.map(\.key) == ["erased", "kept"], "documents", "keys \(documents.map(\.key)) after compaction"
+            )
+            try r.expect(documents.last?.version == kept, "versions", "compaction changed a version")
+            try r.expect(documents.first?.value == Data("-".utf8), "values", "compaction brought an old value back")
+            let next = try await store.upsert("after", b)
+            try r.expect(
+                next > documents.map(\.version).max() ?? 0, "versions", "a version was reused after compaction")
+        }
+
+        await runner.check(
+            "after a restart every acknowledged commit reads back and versions go on", rule: "K-7", needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore()
+            let v1 = try await store.insert("k", a)
+            try await store.replace("k", expectedVersion: v1, with: b)
+            try await store.commit([
+                .insert(key: "x", value: a), .insert(key: "y", value: Data(repeating: 1, count: 70_000)),
+            ])
+            try await store.delete("x")
+            let before = try await store.documents(withPrefix: "")
+            let reopened = try await reopen(store)
+            let after = try await reopened.documents(withPrefix: "")
+            try r.expect(after == before, "read back", "documents \(after.map(\.key)) instead of \(before.map(\.key))")
+            let next = try await reopened.upsert("z", a)
+            try r.expect(
+                next > before.map(\.version).max() ?? 0, "versions", "a version was reused after the restart")
+            try await r.expectError(.storageConflict, "insert") { try await reopened.insert("k", a) }
+        }
+        return try runner.finish()
     }
 }

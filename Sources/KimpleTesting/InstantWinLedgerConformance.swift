@@ -14,8 +14,7 @@ import KimpleGames
 public enum InstantWinLedgerConformance {
     /// Runs every check; `makeEmptyLedger` is called once per check and must return an empty
     /// ledger. With `reopen` (which closes the ledger given and opens it again on the same
-    /// storage), the restart checks run too. Throws a ``ConformanceFailure`` naming the first
-    /// requirement broken.
+    /// storage), the restart checks run too. Throws ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
         _ makeEmptyLedger: () async throws -> any InstantWinLedger,
@@ -38,7 +37,7 @@ public enum InstantWinLedgerConformance {
             InstantWinClaim(operation: operation, personKey: person, entryID: entry, at: at(seconds))
         }
 
-        try await runner.check("installing a schedule is insert-if-absent") {
+        await runner.check("installing a schedule is insert-if-absent", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             let first = try schedule([InstantWinPrize(code: "p", quantity: 1)], [(60, "p")])
             try r.expect(try await ledger.install(first), "install", "the first install returned false")
@@ -51,7 +50,7 @@ public enum InstantWinLedgerConformance {
                 "the installed schedule changed")
         }
 
-        try await runner.check("the first claim at or after a moment wins it, and only that one") {
+        await runner.check("the first claim at or after a moment wins it, and only that one", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 1)], [(60, "p")]))
             try r.expect(
@@ -62,7 +61,7 @@ public enum InstantWinLedgerConformance {
             try r.expect(try await ledger.awards(for: operation).count == 1, "first", "awards() does not hold 1 award")
         }
 
-        try await runner.check("a moment nobody played at rolls over to the next player") {
+        await runner.check("a moment nobody played at rolls over to the next player", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 2)], [(60, "p"), (120, "p")]))
             let late = try await ledger.claim(claim("a", "pa", 7200))
@@ -72,7 +71,7 @@ public enum InstantWinLedgerConformance {
             try r.expect(next?.momentIndex == 1, "roll-over", "the second due moment was not won")
         }
 
-        try await runner.check("a win window lets a moment expire") {
+        await runner.check("a win window lets a moment expire", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(
                 schedule(
@@ -86,7 +85,7 @@ public enum InstantWinLedgerConformance {
             try r.expect(report.awarded == 1 && report.lost == 1, "window", "report \(report)")
         }
 
-        try await runner.check("at most N wins per person") {
+        await runner.check("at most N wins per person", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(
                 schedule(
@@ -100,7 +99,7 @@ public enum InstantWinLedgerConformance {
                 "the moment skipped by the capped person was not left for the next")
         }
 
-        try await runner.check("the highest priority goes first when several prizes are due") {
+        await runner.check("the highest priority goes first when several prizes are due", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(
                 schedule(
@@ -113,7 +112,7 @@ public enum InstantWinLedgerConformance {
             try r.expect(try await ledger.claim(claim("b", "pb", 31))?.prize == "small", "priority", "small prize lost")
         }
 
-        try await runner.check("an entry asking again gets the same award, never a second one") {
+        await runner.check("an entry asking again gets the same award, never a second one", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 2)], [(10, "p"), (20, "p")]))
             let first = try await ledger.claim(claim("a", "pa", 30))
@@ -122,7 +121,8 @@ public enum InstantWinLedgerConformance {
             try r.expect(try await ledger.awards(for: operation).count == 1, "repeat", "a second award was made")
         }
 
-        try await runner.check("claims outside the window, malformed or for an unknown operation win nothing") {
+        await runner.check("claims outside the window, malformed or for an unknown operation win nothing", rule: "G-6")
+        {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(schedule([InstantWinPrize(code: "p", quantity: 1)], [(10, "p")]))
             try r.expect(
@@ -141,7 +141,7 @@ public enum InstantWinLedgerConformance {
                 try await ledger.claim(claim("ok", "po", 20)) != nil, "malformed", "a refused claim changed the book")
         }
 
-        try await runner.check("stock never goes negative: more moments than units award only the units") {
+        await runner.check("stock never goes negative: more moments than units award only the units", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             try await ledger.install(
                 schedule([InstantWinPrize(code: "p", quantity: 2)], (1...5).map { (Double($0), "p") }))
@@ -152,7 +152,7 @@ public enum InstantWinLedgerConformance {
             try r.expect(report.prizes.first?.remaining == 0 && report.prizes.first?.awarded == 2, "stock", "\(report)")
         }
 
-        try await runner.check("concurrent claims never share a moment nor exceed the stock") {
+        await runner.check("concurrent claims never share a moment nor exceed the stock", rule: "G-6") {
             let ledger = try await makeEmptyLedger()
             // Ten moments due at once for a prize of three units; 64 players at the same time.
             try await ledger.install(
@@ -175,34 +175,34 @@ public enum InstantWinLedgerConformance {
             try r.expect(Set(stored) == Set(awards), "concurrent", "awards() differs from what claims returned")
         }
 
-        if let reopen {
-            try await runner.check("after a restart, awards read back and claims go on without repeating one") {
-                let ledger = try await makeEmptyLedger()
-                let plan = try schedule(
-                    [InstantWinPrize(code: "p", quantity: 4)], [(10, "p"), (20, "p"), (30, "p"), (40, "p")],
-                    policy: InstantWinPolicy(maxWinsPerPerson: 1))
-                try await ledger.install(plan)
-                let before = [
-                    try await ledger.claim(claim("a", "pa", 15)), try await ledger.claim(claim("b", "pb", 25)),
-                ]
-                let reopened = try await reopen(ledger)
-                try r.expect(
-                    try await reopened.schedule(for: operation)?.commitment == plan.commitment, "restart",
-                    "the schedule changed")
-                let after = try await reopened.awards(for: operation)
-                try r.expect(after == before.compactMap { $0 }, "restart", "awards read back \(after)")
-                try r.expect(
-                    try await reopened.claim(claim("a", "pa", 35)) == before[0], "restart",
-                    "a repeated claim after the restart got another answer")
-                try r.expect(
-                    try await reopened.claim(claim("a2", "pa", 36)) == nil, "restart", "per-person cap forgotten")
-                let third = try await reopened.claim(claim("c", "pc", 37))
-                try r.expect(
-                    third?.momentIndex == 2, "restart",
-                    "the next moment after the restart was \(String(describing: third))")
-                try r.expect(!(try await reopened.install(plan)), "restart", "the schedule was installed twice")
-            }
+        await runner.check(
+            "after a restart, awards read back and claims go on without repeating one", rule: "K-7", needs: reopen
+        ) { reopen in
+            let ledger = try await makeEmptyLedger()
+            let plan = try schedule(
+                [InstantWinPrize(code: "p", quantity: 4)], [(10, "p"), (20, "p"), (30, "p"), (40, "p")],
+                policy: InstantWinPolicy(maxWinsPerPerson: 1))
+            try await ledger.install(plan)
+            let before = [
+                try await ledger.claim(claim("a", "pa", 15)), try await ledger.claim(claim("b", "pb", 25)),
+            ]
+            let reopened = try await reopen(ledger)
+            try r.expect(
+                try await reopened.schedule(for: operation)?.commitment == plan.commitment, "restart",
+                "the schedule changed")
+            let after = try await reopened.awards(for: operation)
+            try r.expect(after == before.compactMap { $0 }, "restart", "awards read back \(after)")
+            try r.expect(
+                try await reopened.claim(claim("a", "pa", 35)) == before[0], "restart",
+                "a repeated claim after the restart got another answer")
+            try r.expect(
+                try await reopened.claim(claim("a2", "pa", 36)) == nil, "restart", "per-person cap forgotten")
+            let third = try await reopened.claim(claim("c", "pc", 37))
+            try r.expect(
+                third?.momentIndex == 2, "restart",
+                "the next moment after the restart was \(String(describing: third))")
+            try r.expect(!(try await reopened.install(plan)), "restart", "the schedule was installed twice")
         }
-        return runner.report
+        return try runner.finish()
     }
 }

@@ -24,24 +24,27 @@ public enum OperationStoreConformance {
     }
 
     /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and must
-    /// return an empty store. Throws a ``ConformanceFailure`` naming the first requirement broken.
+    /// return an empty store. With `reopen` (which closes the store given and opens it again on
+    /// the same storage), the restart check runs too. Throws ``ConformanceFailures`` listing
+    /// every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: (TenantID) async throws -> any OperationStore
+        _ makeEmptyStore: (TenantID) async throws -> any OperationStore,
+        reopen: ((any OperationStore) async throws -> any OperationStore)? = nil
     ) async throws
         -> ConformanceReport
     {
         var runner = ConformanceRunner(suite: "OperationStore")
         let r = runner
 
-        try await runner.check("an empty store has no operation") {
+        await runner.check("an empty store has no operation", rule: "K-6") {
             let store = try await makeEmptyStore(tenant)
             try r.expect(try await store.operation("summer") == nil, "empty", "an operation was found")
             try r.expect(try await store.version(of: "summer") == nil, "empty", "a version was found")
             try r.expect(try await store.operations().isEmpty, "empty", "operations listed")
         }
 
-        try await runner.check("insert stores once and reads back") {
+        await runner.check("insert stores once and reads back", rule: "G-1") {
             let store = try await makeEmptyStore(tenant)
             let operation = sampleOperation("summer")
             let version = try await store.insert(operation)
@@ -52,7 +55,7 @@ public enum OperationStoreConformance {
             try await r.expectError(.operationAlreadyExists, "insert twice") { _ = try await store.insert(operation) }
         }
 
-        try await runner.check("replace is a compare-and-set") {
+        await runner.check("replace is a compare-and-set", rule: "K-6") {
             let store = try await makeEmptyStore(tenant)
             var operation = sampleOperation("summer")
             let v1 = try await store.insert(operation)
@@ -72,7 +75,7 @@ public enum OperationStoreConformance {
             }
         }
 
-        try await runner.check("concurrent replaces from one version: exactly one wins") {
+        await runner.check("concurrent replaces from one version: exactly one wins", rule: "K-6") {
             let store = try await makeEmptyStore(tenant)
             let version = try await store.insert(sampleOperation("summer"))
             let wins = try await withThrowingTaskGroup(of: Bool.self) { group in
@@ -95,7 +98,7 @@ public enum OperationStoreConformance {
             try r.expect(wins == 1, "race", "\(wins) replaces won")
         }
 
-        try await runner.check("another tenant's operation is refused") {
+        await runner.check("another tenant's operation is refused", rule: "K-1") {
             let store = try await makeEmptyStore(tenant)
             try await r.expectError(.invalidArgument, "tenant") {
                 _ = try await store.insert(sampleOperation("summer", tenant: "someone-else"))
@@ -103,13 +106,38 @@ public enum OperationStoreConformance {
             try r.expect(try await store.operations().isEmpty, "tenant", "it was stored")
         }
 
-        try await runner.check("operations are listed by id") {
+        await runner.check("operations are listed by id", rule: "G-1") {
             let store = try await makeEmptyStore(tenant)
             for id in ["winter", "autumn", "summer"] { _ = try await store.insert(sampleOperation(OperationID(id))) }
             let ids = try await store.operations().map(\.operation.id.rawValue)
             try r.expect(ids == ["autumn", "summer", "winter"], "list", "listed \(ids)")
         }
 
-        return runner.report
+        await runner.check(
+            "after a restart every operation reads back and versions go on", rule: "K-7", needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore(tenant)
+            var summer = sampleOperation("summer")
+            let v1 = try await store.insert(summer)
+            summer.title = "Summer draw 2026"
+            let v2 = try await store.replace(summer, expectedVersion: v1)
+            _ = try await store.insert(sampleOperation("winter"))
+            let before = try await store.operations()
+            let reopened = try await reopen(store)
+            let after = try await reopened.operations()
+            try r.expect(after == before, "read back", "read \(after.map(\.operation.id)) that differ from before")
+            try await r.expectError(.storageConflict, "stale") {
+                _ = try await reopened.replace(summer, expectedVersion: v1)
+            }
+            summer.title = "after the restart"
+            let v3 = try await reopened.replace(summer, expectedVersion: v2)
+            try r.expect(
+                v3 > (before.map(\.version).max() ?? 0), "versions", "a version was reused after the restart")
+            try await r.expectError(.operationAlreadyExists, "insert") {
+                _ = try await reopened.insert(sampleOperation("winter"))
+            }
+        }
+
+        return try runner.finish()
     }
 }

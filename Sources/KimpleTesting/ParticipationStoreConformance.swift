@@ -8,7 +8,8 @@ import KimpleGames
 ///
 /// ```swift
 /// @Test func myStoreConforms() async throws {
-///     try await ParticipationStoreConformance.run { tenant in try await MyPostgresParticipations.makeEmpty(tenant) }
+///     try await ParticipationStoreConformance.run(
+///         { tenant in try await MyPostgresParticipations.makeEmpty(tenant) }, reopen: { try await $0.reopened() })
 /// }
 /// ```
 public enum ParticipationStoreConformance {
@@ -16,11 +17,13 @@ public enum ParticipationStoreConformance {
     public static let tenant: TenantID = "conformance-tenant"
 
     /// Runs every check; `makeEmptyStore` is called once per check with ``tenant`` and
-    /// must return an empty store of that tenant. Throws a ``ConformanceFailure`` naming
-    /// the first requirement broken.
+    /// must return an empty store of that tenant. With `reopen` (which closes the store given and
+    /// opens it again on the same storage), the restart check runs too. Throws
+    /// ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyStore: (TenantID) async throws -> any ParticipationStore
+        _ makeEmptyStore: (TenantID) async throws -> any ParticipationStore,
+        reopen: ((any ParticipationStore) async throws -> any ParticipationStore)? = nil
     ) async throws -> ConformanceReport {
         var runner = ConformanceRunner(suite: "ParticipationStore")
         let r = runner
@@ -44,13 +47,12 @@ public enum ParticipationStoreConformance {
 
         func inserted(_ outcome: ParticipationInsert, _ check: String) throws -> ParticipationEntry {
             guard case .inserted(let entry) = outcome else {
-                throw ConformanceFailure(
-                    suite: "ParticipationStore", check: check, message: "insert refused: \(outcome)")
+                throw r.failure(check, "insert refused: \(outcome)")
             }
             return entry
         }
 
-        try await runner.check("an empty store holds nothing") {
+        await runner.check("an empty store holds nothing", rule: "K-1") {
             let store = try await makeEmptyStore(tenant)
             try r.expect(store.tenant == tenant, "tenant", "store.tenant is \(store.tenant)")
             try r.expect(try await store.entryCount(of: summer) == 0, "empty", "entryCount is not 0")
@@ -59,7 +61,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entry("e1") == nil, "empty", "an entry was found")
         }
 
-        try await runner.check("an entry reads back exactly as inserted, in insert order") {
+        await runner.check("an entry reads back exactly as inserted, in insert order", rule: "G-4") {
             let store = try await makeEmptyStore(tenant)
             var full = draft(summer, jane, period: 20_600)
             full.participant = "p-42"
@@ -84,7 +86,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.recordCount() == 3, "count", "recordCount is not 3")
         }
 
-        try await runner.check("a read resumes after a sequence, in order, and stops when asked") {
+        await runner.check("a read resumes after a sequence, in order, and stops when asked", rule: "G-4") {
             let store = try await makeEmptyStore(tenant)
             var stored: [ParticipationEntry] = []
             for n in 0..<6 {
@@ -96,6 +98,7 @@ public enum ParticipationStoreConformance {
                             maximumPerPeriod: 1), "resume"))
             }
             let summerEntries = stored.filter { $0.operation == summer }
+            try r.expect(summerEntries.count == 4, "resume", "\(summerEntries.count) entries of \(summer) instead of 4")
             var seen: [EntryID] = []
             try await store.forEachEntry(of: summer, after: summerEntries[1].sequence) { entry in
                 seen.append(entry.id)
@@ -111,7 +114,7 @@ public enum ParticipationStoreConformance {
             try r.expect(firstOnly == [summerEntries[0].id], "resume", "a read asked to stop went on: \(firstOnly)")
         }
 
-        try await runner.check("the limit counts per operation, identity and period") {
+        await runner.check("the limit counts per operation, identity and period", rule: "G-4") {
             let store = try await makeEmptyStore(tenant)
             _ = try inserted(try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2), "limit")
             _ = try inserted(try await store.insert(draft(summer, jane, period: 7), maximumPerPeriod: 2), "limit")
@@ -126,7 +129,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entryCount(of: summer) == 4, "count", "a refused insert was stored")
         }
 
-        try await runner.check("concurrent inserts of one person never pass the limit together") {
+        await runner.check("concurrent inserts of one person never pass the limit together", rule: "G-4") {
             let store = try await makeEmptyStore(tenant)
             let outcomes = try await withThrowingTaskGroup(of: ParticipationInsert.self) { group in
                 for n in 0..<200 {
@@ -141,7 +144,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entryCount(of: summer) == 1, "race", "more than one entry stored")
         }
 
-        try await runner.check("a maximum below 1 is refused and stores nothing") {
+        await runner.check("a maximum below 1 is refused and stores nothing", rule: "G-4") {
             let store = try await makeEmptyStore(tenant)
             try await r.expectError(.invalidArgument, "maximum") {
                 _ = try await store.insert(draft(summer, jane), maximumPerPeriod: 0)
@@ -149,7 +152,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.recordCount() == 0, "maximum", "something was stored")
         }
 
-        try await runner.check("subjects are found by e-mail, phone, participant and host key") {
+        await runner.check("subjects are found by e-mail, phone, participant and host key", rule: "P-3") {
             let store = try await makeEmptyStore(tenant)
             var withPhone = draft(summer, jane)
             withPhone.fields.append(EntryField(name: "phone", value: "+33612345678", category: .phone))
@@ -171,7 +174,7 @@ public enum ParticipationStoreConformance {
             try r.expect(record?.categories.contains(.email) == true, "record", "categories missing")
         }
 
-        try await runner.check("rectification changes the field in every record of the subject") {
+        await runner.check("rectification changes the field in every record of the subject", rule: "P-3") {
             let store = try await makeEmptyStore(tenant)
             let a = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "rectify")
             let b = try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "rectify")
@@ -183,7 +186,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entry(a.id)?.sequence == a.sequence, "rectify", "the sequence changed")
         }
 
-        try await runner.check("erasure removes the subject's entries and forgets their identity keys") {
+        await runner.check("erasure removes the subject's entries and forgets their identity keys", rule: "P-3") {
             let store = try await makeEmptyStore(tenant)
             let a = try inserted(try await store.insert(draft(summer, jane), maximumPerPeriod: 1), "erase")
             let kept = try inserted(
@@ -200,7 +203,7 @@ public enum ParticipationStoreConformance {
             try r.expect(again.sequence > kept.sequence, "erase", "a sequence was reused")
         }
 
-        try await runner.check("retention erases entries recorded before the cutoff") {
+        await runner.check("retention erases entries recorded before the cutoff", rule: "P-9") {
             let store = try await makeEmptyStore(tenant)
             let old = try inserted(try await store.insert(draft(summer, jane, at: 0), maximumPerPeriod: 1), "retention")
             let recent = try inserted(
@@ -212,7 +215,7 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entry(old.id) == nil, "retention", "an old entry remains")
         }
 
-        try await runner.check("erasing everything keeps the identity-secret binding") {
+        await runner.check("erasing everything keeps the identity-secret binding", rule: "P-10") {
             let store = try await makeEmptyStore(tenant)
             let first = SHA256.hash(Array("secret-one".utf8))
             try await store.bindIdentitySecret(first)
@@ -228,6 +231,42 @@ public enum ParticipationStoreConformance {
             }
         }
 
-        return runner.report
+        await runner.check(
+            "after a restart every accepted entry reads back, limits and the secret binding hold", rule: "K-7",
+            needs: reopen
+        ) { reopen in
+            let store = try await makeEmptyStore(tenant)
+            try await store.bindIdentitySecret(SHA256.hash(Array("secret-one".utf8)))
+            let erased = try inserted(
+                try await store.insert(draft(summer, john, email: "john@example.com"), maximumPerPeriod: 1), "before")
+            var kept: [ParticipationEntry] = []
+            for period in Int64(0)..<3 {
+                kept.append(
+                    try inserted(
+                        try await store.insert(draft(summer, jane, period: period), maximumPerPeriod: 1), "before"))
+            }
+            kept.append(try inserted(try await store.insert(draft(winter, jane), maximumPerPeriod: 1), "before"))
+            _ = try await store.erase(.email("john@example.com"))
+            let reopened = try await reopen(store)
+            try r.expect(reopened.tenant == tenant, "tenant", "the reopened store's tenant is \(reopened.tenant)")
+            let summerEntries = try await reopened.entries(of: summer)
+            try r.expect(
+                summerEntries == kept.filter { $0.operation == summer }, "read back",
+                "read \(summerEntries.map(\.id)) instead of \(kept.filter { $0.operation == summer }.map(\.id))")
+            try r.expect(try await reopened.recordCount() == 4, "read back", "recordCount is not 4")
+            try r.expect(try await reopened.entry(erased.id) == nil, "erasure", "an erased entry came back")
+            let again = try await reopened.insert(draft(summer, jane, period: 2), maximumPerPeriod: 1)
+            try r.expect(again == .limitReached(existing: 1), "limit", "an insert over the limit gave \(again)")
+            try await r.expectError(.participationIdentitySecretMismatch, "binding") {
+                try await reopened.bindIdentitySecret(SHA256.hash(Array("secret-two".utf8)))
+            }
+            let next = try inserted(
+                try await reopened.insert(draft(summer, jane, period: 3), maximumPerPeriod: 1), "after")
+            try r.expect(
+                next.sequence > (kept.map(\.sequence).max() ?? 0) && !kept.map(\.id).contains(next.id), "sequence",
+                "a sequence or an id was reused after the restart")
+        }
+
+        return try runner.finish()
     }
 }

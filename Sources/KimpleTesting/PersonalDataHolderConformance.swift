@@ -61,8 +61,7 @@ public enum PersonalDataHolderConformance {
     }()
 
     /// Runs every check; `makeHolder` is called once per check and returns a fresh holder
-    /// holding `seeds` (and nothing else). Throws a ``ConformanceFailure`` naming the first
-    /// requirement broken.
+    /// holding `seeds` (and nothing else). Throws ``ConformanceFailures`` listing every failed check.
     ///
     /// `rectifies` is `false` for a holder whose records hold nothing a person can have
     /// rectified (robot events: a source, a signal, a time); the rectification check then
@@ -74,7 +73,7 @@ public enum PersonalDataHolderConformance {
         var runner = ConformanceRunner(suite: "PersonalDataHolder")
         let r = runner
 
-        try await runner.check("records are found by e-mail, phone and participant id, and only them") {
+        await runner.check("records are found by e-mail, phone and participant id, and only them", rule: "P-3") {
             let holder = try await makeHolder(seeds)
             let alice = try await holder.records(of: .email("alice@example.org"))
             try r.expect(alice.count == 2, "by e-mail", "found \(alice.count) records of Alice, expected 2")
@@ -90,7 +89,7 @@ public enum PersonalDataHolderConformance {
             try r.expect(try await holder.recordCount() == seeds.count, "count", "recordCount is not \(seeds.count)")
         }
 
-        try await runner.check("an erasure removes every record of the person and nothing else") {
+        await runner.check("an erasure removes every record of the person and nothing else", rule: "P-3") {
             let holder = try await makeHolder(seeds)
             let before = try await holder.records(of: .email("alice@example.org"))
             let outcome = try await holder.erase(.email("alice@example.org"))
@@ -113,7 +112,7 @@ public enum PersonalDataHolderConformance {
             try r.expect(again.recordIDs.isEmpty, "idempotent", "a second erasure erased \(again.recordIDs)")
         }
 
-        try await runner.check("a rectification changes the field in every record of the person") {
+        await runner.check("a rectification changes the field in every record of the person", rule: "P-3") {
             let holder = try await makeHolder(seeds)
             guard rectifies else {
                 let before = try await holder.records(of: .email("alice@example.org"))
@@ -133,7 +132,7 @@ public enum PersonalDataHolderConformance {
             try r.expect(bob.allSatisfy { $0.fields["city"] != "Lille" }, "others", "Bob was rectified too")
         }
 
-        try await runner.check("retention erases what was recorded before the cutoff, only that") {
+        await runner.check("retention erases what was recorded before the cutoff, only that", rule: "P-9") {
             let holder = try await makeHolder(seeds)
             let cutoff = Date(timeIntervalSince1970: 1_780_308_000 - 25 * 86_400)
             let outcome = try await holder.eraseRecorded(before: cutoff)
@@ -148,7 +147,7 @@ public enum PersonalDataHolderConformance {
                 newAlice.count == 1 && carol.count == 1, "recent kept", "a record newer than the cutoff was erased")
         }
 
-        try await runner.check("erasing everything leaves no record") {
+        await runner.check("erasing everything leaves no record", rule: "P-9") {
             let holder = try await makeHolder(seeds)
             let outcome = try await holder.eraseAll()
             try r.expect(outcome.recordIDs.count == seeds.count, "ids", "erased \(outcome.recordIDs.count)")
@@ -159,7 +158,7 @@ public enum PersonalDataHolderConformance {
             }
         }
 
-        try await runner.check("a listable holder lists every record") {
+        await runner.check("a listable holder lists every record", rule: "P-10") {
             let holder = try await makeHolder(seeds)
             guard let listable = holder as? any PersonalDataEnumerating else { return }
             var listed = 0
@@ -170,6 +169,6 @@ public enum PersonalDataHolderConformance {
             try r.expect(listed == seeds.count, "listed", "listed \(listed) records, expected \(seeds.count)")
         }
 
-        return runner.report
+        return try runner.finish()
     }
 }

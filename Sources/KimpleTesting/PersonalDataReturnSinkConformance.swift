@@ -14,7 +14,7 @@ public enum PersonalDataReturnSinkConformance {
         var runner = ConformanceRunner(suite: "PersonalDataReturnSink")
         let r = runner
 
-        try await runner.check("chunks are kept in order") {
+        await runner.check("chunks are kept in order", rule: "P-10") {
             let sink = try await makeSink()
             let chunks = [
                 Data("{\"a\":1}\n".utf8), Data("{\"b\":2}\n{\"c\":3}\n".utf8), Data(repeating: 65, count: 70_000),
@@ -25,7 +25,7 @@ public enum PersonalDataReturnSinkConformance {
             try r.expect(read == chunks.reduce(Data(), +), "order", "read \(read.count) bytes that differ")
         }
 
-        try await runner.check("an append after finish is refused and changes nothing") {
+        await runner.check("an append after finish is refused and changes nothing", rule: "P-10") {
             let sink = try await makeSink()
             try await sink.append(Data("x\n".utf8))
             try await sink.finish()
@@ -34,11 +34,11 @@ public enum PersonalDataReturnSinkConformance {
             try r.expect(try await contents(sink) == Data("x\n".utf8), "unchanged", "the finished return changed")
         }
 
-        try await runner.check("an empty return finishes") {
+        await runner.check("an empty return finishes", rule: "P-10") {
             let sink = try await makeSink()
             try await sink.finish()
             try r.expect(try await contents(sink).isEmpty, "empty", "an empty return has bytes")
         }
-        return runner.report
+        return try runner.finish()
     }
 }

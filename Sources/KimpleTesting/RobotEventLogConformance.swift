@@ -9,10 +9,13 @@ public enum RobotEventLogConformance {
     public static let tenant: TenantID = "conformance-tenant"
 
     /// Runs every check; `makeEmptyLog` is called once per check with ``tenant`` and must
-    /// return an empty log. Throws a ``ConformanceFailure`` naming the first requirement broken.
+    /// return an empty log. With `reopen` (which closes the log given and opens it again on the
+    /// same storage), the restart check runs too. Throws ``ConformanceFailures`` listing every
+    /// failed check.
     @discardableResult
     public static func run(
-        _ makeEmptyLog: (TenantID) async throws -> any RobotEventLog
+        _ makeEmptyLog: (TenantID) async throws -> any RobotEventLog,
+        reopen: ((any RobotEventLog) async throws -> any RobotEventLog)? = nil
     ) async throws
         -> ConformanceReport
     {
@@ -25,14 +28,14 @@ public enum RobotEventLogConformance {
                 time: t0.addingTimeInterval(offset), detail: "test", count: 1)
         }
 
-        try await runner.check("an empty log has no event") {
+        await runner.check("an empty log has no event", rule: "K-1") {
             let log = try await makeEmptyLog(tenant)
             try r.expect(log.tenant == tenant, "tenant", "log.tenant is \(log.tenant)")
             try r.expect(try await log.events(from: .distantPast, to: .distantFuture).isEmpty, "empty", "events")
             try r.expect(try await log.recordCount() == 0, "empty", "recordCount is not 0")
         }
 
-        try await runner.check("events are read by operation and half-open time range, by time") {
+        await runner.check("events are read by operation and half-open time range, by time", rule: "G-5") {
             let log = try await makeEmptyLog(tenant)
             try await log.record([event("summer", 30), event("winter", 10)])
             try await log.record([event("summer", 10, .burstRate), event("summer", 60)])
@@ -46,7 +49,7 @@ public enum RobotEventLogConformance {
             try r.expect(all.count == 4, "all", "read \(all.count) events")
         }
 
-        try await runner.check("an event of another tenant is refused and nothing of the batch is stored") {
+        await runner.check("an event of another tenant is refused and nothing of the batch is stored", rule: "K-1") {
             let log = try await makeEmptyLog(tenant)
             var foreign = event("summer", 0)
             foreign.tenant = "someone-else"
@@ -54,7 +57,7 @@ public enum RobotEventLogConformance {
             try r.expect(try await log.recordCount() == 0, "tenant", "part of the batch was stored")
         }
 
-        try await runner.check("retention blanks old sources; erasing everything removes every event") {
+        await runner.check("retention blanks old sources; erasing everything removes every event", rule: "P-9") {
             let log = try await makeEmptyLog(tenant)
             try await log.record([event("summer", 0), event("summer", 100)])
             let outcome = try await log.eraseRecorded(before: t0.addingTimeInterval(50))
@@ -67,7 +70,7 @@ public enum RobotEventLogConformance {
             try r.expect(try await log.recordCount() == 0, "erase all", "events remain")
         }
 
-        try await runner.check("concurrent recorders lose nothing") {
+        await runner.check("concurrent recorders lose nothing", rule: "G-5") {
             let log = try await makeEmptyLog(tenant)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<8 {
@@ -82,6 +85,27 @@ public enum RobotEventLogConformance {
                 "events were lost")
         }
 
-        return runner.report
+        await runner.check(
+            "after a restart every recorded event reads back, retention included", rule: "K-7", needs: reopen
+        ) { reopen in
+            let log = try await makeEmptyLog(tenant)
+            try await log.record([event("summer", 0), event("winter", 20, .burstRate)])
+            try await log.record([event("summer", 100, .loadTestingAgent)])
+            _ = try await log.eraseRecorded(before: t0.addingTimeInterval(10))
+            let before = try await log.events(from: t0, to: t0.addingTimeInterval(3600))
+            let count = try await log.recordCount()
+            let reopened = try await reopen(log)
+            try r.expect(reopened.tenant == tenant, "tenant", "the reopened log's tenant is \(reopened.tenant)")
+            let after = try await reopened.events(from: t0, to: t0.addingTimeInterval(3600))
+            try r.expect(
+                after == before, "read back", "read \(after.count) events that differ from the \(before.count) before")
+            try r.expect(after.first?.source == "", "retention", "a blanked source came back")
+            try r.expect(try await reopened.recordCount() == count, "read back", "recordCount changed")
+            try await reopened.record([event("summer", 200)])
+            try r.expect(
+                try await reopened.recordCount() == count + 1, "record", "a new event is not counted after the restart")
+        }
+
+        return try runner.finish()
     }
 }

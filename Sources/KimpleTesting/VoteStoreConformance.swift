@@ -7,8 +7,7 @@ import KimpleGames
 public enum VoteStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an empty
     /// store. With `reopen` (which closes the store given and opens it again on the same
-    /// storage), the restart check runs too. Throws a ``ConformanceFailure`` naming the first
-    /// requirement broken.
+    /// storage), the restart check runs too. Throws ``ConformanceFailures`` listing every failed check.
     @discardableResult
     public static func run(
         _ makeEmptyStore: () async throws -> any VoteStore,
@@ -22,7 +21,7 @@ public enum VoteStoreConformance {
             Ballot(operation: operation, candidate: candidate, personKey: person, period: period, castAt: instant)
         }
 
-        try await runner.check("one vote per person per candidate per period") {
+        await runner.check("one vote per person per candidate per period", rule: "G-8") {
             let store = try await makeEmptyStore()
             try r.expect(try await store.cast(ballot("c1", "alice")), "once", "the first vote was not counted")
             try r.expect(!(try await store.cast(ballot("c1", "alice"))), "once", "a second vote was counted")
@@ -36,14 +35,14 @@ public enum VoteStoreConformance {
             try r.expect(try await store.tally("other-operation").isEmpty, "once", "another operation has votes")
         }
 
-        try await runner.check("a malformed ballot is refused and counts nothing") {
+        await runner.check("a malformed ballot is refused and counts nothing", rule: "G-8") {
             let store = try await makeEmptyStore()
             try await r.expectError(.voteInvalid, "malformed") { _ = try await store.cast(ballot("", "alice")) }
             try await r.expectError(.voteInvalid, "malformed") { _ = try await store.cast(ballot("c1", "a\u{7}")) }
             try r.expect(try await store.tally(operation).isEmpty, "malformed", "a refused ballot was counted")
         }
 
-        try await runner.check("concurrent votes are counted atomically") {
+        await runner.check("concurrent votes are counted atomically", rule: "G-8") {
             let store = try await makeEmptyStore()
             let counted = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for n in 0..<80 {
@@ -58,17 +57,15 @@ public enum VoteStoreConformance {
             try r.expect(try await store.tally(operation) == ["c1": 41], "concurrent", "tally differs from the casts")
         }
 
-        if let reopen {
-            try await runner.check("votes survive a restart and stay counted once") {
-                let store = try await makeEmptyStore()
-                _ = try await store.cast(ballot("c1", "alice"))
-                _ = try await store.cast(ballot("c2", "bob"))
-                let reopened = try await reopen(store)
-                try r.expect(
-                    try await reopened.tally(operation) == ["c1": 1, "c2": 1], "restart", "votes lost or repeated")
-                try r.expect(!(try await reopened.cast(ballot("c1", "alice"))), "restart", "a vote counted twice")
-            }
+        await runner.check("votes survive a restart and stay counted once", rule: "K-7", needs: reopen) { reopen in
+            let store = try await makeEmptyStore()
+            _ = try await store.cast(ballot("c1", "alice"))
+            _ = try await store.cast(ballot("c2", "bob"))
+            let reopened = try await reopen(store)
+            try r.expect(
+                try await reopened.tally(operation) == ["c1": 1, "c2": 1], "restart", "votes lost or repeated")
+            try r.expect(!(try await reopened.cast(ballot("c1", "alice"))), "restart", "a vote counted twice")
         }
-        return runner.report
+        return try runner.finish()
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KimpleAvailability
 import KimpleCore
 import KimpleTesting
+import Synchronization
 import Testing
 
 @Suite("Availability stores")
@@ -12,18 +13,29 @@ struct AvailabilityStoreTests {
         #expect(report.passed.count == 8)
     }
 
-    // SPEC K-6, A-2: the file store passes the conformance suite, on files and on in-memory storage.
+    // SPEC K-6, K-7, A-2: the file store passes the conformance suite, restart included, on files
+    // and on in-memory storage.
     @Test func fileConformance() async throws {
         try await withTemporaryDirectory { directory in
-            // A fresh file backend per check, closed at the end.
-            var backends: [FileStorage] = []
-            defer { backends.forEach { $0.close() } }
-            let report = try await AvailabilityStoreConformance.run {
-                let storage = try FileStorage(root: directory.appendingPathComponent("run-\(backends.count)"))
-                backends.append(storage)
-                return try await FileAvailabilityStore.open(storage.tenant("conformance"))
-            }
-            #expect(report.passed.count == 8)
+            // A fresh file backend per check, closed at the end. The checks run one after another:
+            // the restart check reopens the backend made last.
+            let backends = Mutex<[FileStorage]>([])
+            defer { backends.withLock { $0.forEach { $0.close() } } }
+            let report = try await AvailabilityStoreConformance.run(
+                {
+                    let storage = try FileStorage(root: directory.appendingPathComponent(UUID().uuidString))
+                    backends.withLock { $0.append(storage) }
+                    return try await FileAvailabilityStore.open(storage.tenant("conformance"))
+                },
+                reopen: { store in
+                    let storage = try #require(backends.withLock { $0.last })
+                    storage.close()
+                    let again = try FileStorage(root: storage.root)
+                    backends.withLock { $0.append(again) }
+                    return try await FileAvailabilityStore.open(again.tenant(store.tenant))
+                })
+            #expect(report.passed.count == 9)
+            #expect(report.skipped.isEmpty)
         }
         let report = try await AvailabilityStoreConformance.run {
             try await FileAvailabilityStore.open(InMemoryStorage().tenant("conformance"))

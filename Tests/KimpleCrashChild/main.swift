@@ -5,6 +5,8 @@
 // Usage: kimple-crash-child journal <directory> <durability> <writers>
 //        kimple-crash-child intake <directory> <durability> <writers>
 //        kimple-crash-child instant-win <directory> <durability> <writers>
+//        kimple-crash-child mixed <directory> <durability> <writers> [<prize units>]
+//        kimple-crash-child hold <directory> <durability> <records>
 import Foundation
 import KimpleCore
 import KimpleGames
@@ -18,7 +20,7 @@ func say(_ line: String) {
 let arguments = CommandLine.arguments
 guard arguments.count >= 5 else {
     FileHandle.standardError.write(
-        Data("usage: kimple-crash-child journal|intake|instant-win <directory> <durability> <writers>\n".utf8))
+        Data("usage: kimple-crash-child journal|intake|instant-win|mixed|hold <directory> <durability> <n>\n".utf8))
     exit(2)
 }
 let directory = URL(fileURLWithPath: arguments[2])
@@ -116,8 +118,136 @@ case "instant-win":
         default: nil
         }
     }
+case "mixed":
+    // Intake on two operations at once, on one FileStorage: an instant-win operation (the
+    // intake's instant-win decider, prizes of limited stock, more moments than units, all
+    // due) and a random-draw operation. Writers alternate between them; each announced
+    // award is written to the evidence log before it is acknowledged. Lines:
+    // `ack <entry id> iw:<award id>`, `ack <entry id> iw:-` (not won), `ack <entry id> draw:-`.
+    let tenant: TenantID = "crash-tenant"
+    let prizes = MixedCrash.prizes(units: arguments.count > 5 ? Int(arguments[5]) ?? 100 : 100)
+    let storage = try FileStorage(root: directory, options: .init(durability: durability, segmentSize: 64 << 10))
+    let tenantStorage = storage.tenant(tenant)
+    let store = try FileParticipationStore.open(in: storage, tenant: tenant)
+    let ledger = try FileInstantWinLedger.open(storage, tenant: tenant)
+    let evidence = try await EvidenceLog.open(tenantStorage, clock: SystemClock())
+    let opensAt = Date(timeIntervalSince1970: 946_684_800)
+    let closesAt = Date(timeIntervalSince1970: 4_102_444_800)
+    let gate = GrantingGate()
+    if try await ledger.schedule(for: MixedCrash.instantWin) == nil {
+        // Committed before the opening, as the service requires: the commitment is evidence.
+        let service = InstantWinService(
+            ledger: ledger, evidence: evidence, clock: ManualClock(opensAt.addingTimeInterval(-3600)))
+        try await service.commit(
+            MixedCrash.schedule(prizes, opensAt: opensAt, closesAt: closesAt), by: .system("crash-child"))
+    }
+    let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
+    for (id, kind) in [(MixedCrash.instantWin, OperationKind.instantWin), (MixedCrash.draw, .randomDraw)] {
+        var operation = KimpleGames.Operation(
+            id: id, tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"), kind: kind,
+            title: "Crash test", opensAt: opensAt, closesAt: closesAt, minimumAge: nil,
+            form: EntryForm(fields: [FormField(name: "email", label: "E-mail", type: .email)], consents: [.rules()]),
+            prizes: try prizes.map {
+                Prize(id: try PrizeID($0.code), name: $0.code, quantity: $0.quantity, unitValue: Money(cents: 100))
+            },
+            instruction: "crash-instruction")
+        operation.status = .live
+        _ = try await operations.insert(operation)
+    }
+    let intake = try IntakeService(
+        operations: operations, participations: store,
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: gate,
+        transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
+        clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
+    say("ready \(try await store.recordCount())")
+    let run = Identifier<TenantTag>.random().rawValue.prefix(8)
+    await withTaskGroup(of: Void.self) { group in
+        for writer in 0..<writers {
+            group.addTask {
+                var counter = 0
+                while true {
+                    counter += 1
+                    let operation = (writer + counter) % 2 == 0 ? MixedCrash.instantWin : MixedCrash.draw
+                    let email = "w\(writer)-\(counter)-\(run)@example.com"
+                    do {
+                        let result = try await intake.submit(
+                            ParticipationSubmission(
+                                operation: operation, fields: ["email": .text(email), "rules": true]))
+                        guard let accepted = result.accepted else {
+                            say("rejected \(result.rejection?.code.rawValue ?? "?")")
+                            return
+                        }
+                        switch accepted.outcome {
+                        case .won(let award):
+                            try await evidence.record(
+                                .system("crash-child"), action: "host.instant_win.announce",
+                                subject: "award:\(award.awardID)", details: "entry \(accepted.entry.rawValue)")
+                            say("ack \(accepted.entry.rawValue) iw:\(award.awardID)")
+                        case .notWon: say("ack \(accepted.entry.rawValue) iw:-")
+                        case .noInstantWin: say("ack \(accepted.entry.rawValue) draw:-")
+                        default:
+                            say("undecided \(accepted.entry.rawValue) \(accepted.outcome)")
+                            return
+                        }
+                    } catch {
+                        say("error \(error)")
+                        return
+                    }
+                }
+            }
+        }
+    }
+case "hold":
+    // Opens a FileStorage (a journal and a document store) and a FileOutbox under
+    // <directory>, writes <records> records to each, prints `ack` lines and `ready`, then
+    // holds the stores open until killed.
+    let tenant: TenantID = "crash-tenant"
+    let records = writers
+    let storage = try FileStorage(
+        root: directory.appendingPathComponent("storage"), options: .init(durability: durability))
+    let journal = try storage.journal(tenant: tenant, name: "held")
+    let documents = try await storage.documentStore(tenant: tenant, name: "held")
+    let outbox = try FileOutbox(directory: directory.appendingPathComponent("outbox"))
+    for n in 0..<records {
+        let sequence = try await journal.append(Data("record-\(n)".utf8))
+        say("ack journal-\(sequence) record-\(n)")
+        try await documents.upsert("key-\(n)", Data("value-\(n)".utf8))
+        say("ack document-key-\(n) value-\(n)")
+        try await outbox.send(
+            OutboundMessage(
+                idempotencyKey: "message-\(n)", tenant: tenant, kind: MessageKind(rawValue: "held"), recipient: "ops",
+                subject: "held \(n)", body: "body", createdAt: Date()))
+        say("ack outbox-message-\(n) sent")
+    }
+    say("ready")
+    while true { pause() }
 default:
     exit(2)
+}
+
+/// The operations and prizes of the `mixed` mode.
+enum MixedCrash {
+    static let instantWin: OperationID = "crash-instant-win"
+    static let draw: OperationID = "crash-draw"
+    /// `units` split between two prizes: "gift" (40 %) and "voucher" (the rest).
+    static func prizes(units: Int) -> [InstantWinPrize] {
+        let gift = max(1, units * 2 / 5)
+        return [
+            InstantWinPrize(code: "gift", quantity: gift),
+            InstantWinPrize(code: "voucher", quantity: max(1, units - gift)),
+        ]
+    }
+
+    /// Three moments per unit (more moments than stock), all in the first hours of the
+    /// window: every claim finds one due until the stock runs out.
+    static func schedule(_ prizes: [InstantWinPrize], opensAt: Date, closesAt: Date) throws -> InstantWinSchedule {
+        var moments: [(at: Date, prize: String)] = []
+        for prize in prizes {
+            for n in 0..<(3 * prize.quantity) { moments.append((opensAt.addingTimeInterval(Double(n)), prize.code)) }
+        }
+        return try InstantWinSchedule.importing(
+            operation: instantWin, opensAt: opensAt, closesAt: closesAt, prizes: prizes, moments: moments)
+    }
 }
 
 /// Submits new participants from `writers` concurrent tasks until the process is killed,

@@ -78,7 +78,7 @@ struct ConformanceTests {
             func eraseAll() async throws -> ErasureOutcome { try await inner.eraseAll() }
             func recordCount() async throws -> Int { try await inner.recordCount() }
         }
-        await #expect(throws: ConformanceFailure.self) {
+        await #expect(throws: ConformanceFailures.self) {
             try await PersonalDataHolderConformance.run { seeds in
                 let inner = SamplePersonalDataHolder(tenant: "sample", name: "forgetful", log: InMemoryRecordLog())
                 try await inner.add(Self.entries(seeds))

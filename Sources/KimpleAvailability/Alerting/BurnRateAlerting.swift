@@ -16,6 +16,7 @@ import KimpleCore
 public struct BurnRateRule: Sendable, Hashable, Codable {
     /// Whether the rule should wake someone up.
     public enum Severity: String, Sendable, Hashable, Codable {
+        /// `page`: wake the on-call person now; `ticket`: open a ticket for working hours.
         case page, ticket
     }
 

@@ -73,6 +73,8 @@ public struct MonthlyAvailability: Sendable, Hashable, Codable {
 public struct DailyAvailability: Sendable, Hashable, Codable {
     /// Whether the day was over, running or still to come at the instant of the computation.
     public enum Progress: String, Sendable, Hashable, Codable {
+        /// `complete`: the day is over; `inProgress`: the computation's instant falls in it, its figures
+        /// cover the minutes up to that instant; `future`: nothing of it is counted yet.
         case complete, inProgress, future
     }
 

@@ -42,6 +42,7 @@ public struct FileAvailabilityStore: AvailabilityStore {
             storage: storage, documents: try await storage.documentStore(recordsStoreName), calendar: calendar)
     }
 
+    /// Creates `record`; see ``AvailabilityStore/insert(_:)``.
     @discardableResult
     public func insert<Record: AvailabilityRecord>(_ record: Record) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)
@@ -57,6 +58,8 @@ public struct FileAvailabilityStore: AvailabilityStore {
             record: try JSONCoding.decode(Record.self, from: document.value, key: key), version: document.version)
     }
 
+    /// Replaces `record` if its version is still `expectedVersion`; see
+    /// ``AvailabilityStore/replace(_:expectedVersion:)``.
     @discardableResult
     public func replace<Record: AvailabilityRecord>(_ record: Record, expectedVersion: UInt64) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)

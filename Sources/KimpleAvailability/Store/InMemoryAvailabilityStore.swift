@@ -31,6 +31,7 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         self.tenant = tenant
     }
 
+    /// Creates `record`; see ``AvailabilityStore/insert(_:)``.
     @discardableResult
     public func insert<Record: AvailabilityRecord>(_ record: Record) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)
@@ -54,6 +55,8 @@ public final class InMemoryAvailabilityStore: AvailabilityStore {
         }
     }
 
+    /// Replaces `record` if its version is still `expectedVersion`; see
+    /// ``AvailabilityStore/replace(_:expectedVersion:)``.
     @discardableResult
     public func replace<Record: AvailabilityRecord>(_ record: Record, expectedVersion: UInt64) async throws -> UInt64 {
         let key = try AvailabilityKeys.documentKey(kind: Record.recordKind, key: record.recordKey)

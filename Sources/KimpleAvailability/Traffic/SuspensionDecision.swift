@@ -19,6 +19,7 @@ public typealias SuspensionDecisionID = Identifier<SuspensionDecisionTag>
 public struct SuspensionDecision: Sendable, Hashable, Codable {
     /// Whether the suspension is meant to last (§7.3: "temporaire ou définitive").
     public enum Term: String, Sendable, Hashable, Codable {
+        /// `temporary`: the operation may resume once the threat is gone; `definitive`: it stays suspended.
         case temporary, definitive
     }
 

@@ -81,6 +81,7 @@ public struct LegalInterestRateTable: Hashable, Sendable, Codable {
         self.rates = rates
     }
 
+    /// Encodes `{"rates":{"2026-S1":"2.62",...}}`, the form ``init(from:)`` reads.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(

@@ -3,6 +3,7 @@ import KimpleCore
 
 /// How the client pays (§4: "selon le mode de paiement défini dans le Devis").
 public enum PaymentMethod: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Bank transfer (virement), direct debit (prélèvement SEPA), card, cheque; the raw value is stored.
     case bankTransfer, directDebit, card, cheque
 }
 

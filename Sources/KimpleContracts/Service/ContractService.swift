@@ -15,7 +15,7 @@ import Synchronization
 ///   numbers have no gaps and a month is never invoiced twice, also under concurrent calls.
 /// - Every action is written to the tenant's ``KimpleCore/EvidenceLog`` with its principal, after the
 ///   commit that makes it.
-/// - ``runDueTasks()`` does what the clock makes due: renewals, monthly invoices, ends of contract and
+/// - ``runDueTasks(by:)`` does what the clock makes due: renewals, monthly invoices, ends of contract and
 ///   their publication to the ``KimpleCore/ContractEndListener``s (the privacy module opens the 45-day
 ///   reversibility window, P-10). Call it at least daily.
 ///

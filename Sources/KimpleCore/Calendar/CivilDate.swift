@@ -4,8 +4,11 @@
 /// Arithmetic is exact integer arithmetic on days since 1970-01-01 (no Foundation
 /// calendar involved), valid for years 1 to 9999.
 public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The year, 1 to 9999.
     public let year: Int
+    /// The month, 1 (January) to 12.
     public let month: Int
+    /// The day of the month, 1 to 28, 29, 30 or 31.
     public let day: Int
 
     /// The date `year-month-day`; throws `core.invalid_argument` when it does not exist
@@ -125,27 +128,34 @@ public struct CivilDate: Hashable, Comparable, Sendable, CustomStringConvertible
         return pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
     }
 
+    /// Chronological order.
     public static func < (lhs: CivilDate, rhs: CivilDate) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
     }
 
+    /// Parses `"YYYY-MM-DD"` (its JSON form); `nil` when it is not a date that exists.
     public init?(codableText: String) {
         guard let date = try? CivilDate(codableText) else { return nil }
         self = date
     }
 
+    /// `"YYYY-MM-DD"`, its JSON form.
     public var codableText: String { description }
 }
 
 /// A day of the week, ISO 8601 numbering (Monday = 1 ... Sunday = 7).
 public enum Weekday: Int, Sendable, Codable, CaseIterable {
+    /// The days, Monday = 1 to Sunday = 7 (ISO 8601), the raw values stored and compared.
     case monday = 1, tuesday, wednesday, thursday, friday, saturday, sunday
 }
 
 /// A time of day on a wall clock (hours 0-23, minutes, seconds), with no date and no zone.
 public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The hour, 0 to 23.
     public let hour: Int
+    /// The minute, 0 to 59.
     public let minute: Int
+    /// The second, 0 to 59 (no leap second).
     public let second: Int
 
     /// Throws `core.invalid_argument` outside 00:00:00 ... 23:59:59.
@@ -172,6 +182,7 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
     /// Seconds since midnight.
     public var secondOfDay: Int { hour * 3600 + minute * 60 + second }
 
+    /// Earlier in the day first.
     public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool { lhs.secondOfDay < rhs.secondOfDay }
 
     /// `HH:mm` or `HH:mm:ss` when seconds are not zero.

@@ -99,7 +99,11 @@ public struct FrenchCalendar: Sendable, Hashable {
 public struct PublicHoliday: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Which holiday it is.
     public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
+        /// 1 January, Good Friday (Alsace-Moselle only), Easter Monday, 1 May, 8 May (Victoire 1945),
+        /// Ascension Thursday, Whit Monday.
         case newYearsDay, goodFriday, easterMonday, labourDay, victoryInEurope, ascension, whitMonday
+        /// 14 July, 15 August (Assomption), 1 November (Toussaint), 11 November, 25 December, and
+        /// 26 December (Saint-Étienne, Alsace-Moselle only).
         case nationalDay, assumption, allSaints, armistice, christmas, saintStephen
 
         /// The French name, as on official calendars ("Lundi de Pâques").

@@ -24,7 +24,9 @@ public struct ChaCha20Random: RandomNumberGenerator, Sendable {
 
     /// A generator keyed by the 32 bytes of `key` (typically the digest of a published seed).
     ///
-    /// - Parameter nonce: 12 bytes; twelve zero bytes by default.
+    /// - Parameters:
+    ///   - key: the 32-byte ChaCha20 key.
+    ///   - nonce: 12 bytes; twelve zero bytes by default.
     /// - Throws: `KimpleError` with code `.invalidArgument` when `nonce` is not 12 bytes.
     public init(key: SHA256Digest, nonce: [UInt8] = [UInt8](repeating: 0, count: 12)) throws {
         try self.init(key: key.bytes, nonce: nonce)
@@ -32,7 +34,9 @@ public struct ChaCha20Random: RandomNumberGenerator, Sendable {
 
     /// A generator keyed by `key`.
     ///
-    /// - Parameter nonce: 12 bytes; twelve zero bytes by default.
+    /// - Parameters:
+    ///   - key: the 32-byte ChaCha20 key.
+    ///   - nonce: 12 bytes; twelve zero bytes by default.
     /// - Throws: `KimpleError` with code `.invalidArgument` when `key` is not 32 bytes or `nonce`
     ///   is not 12 bytes.
     public init(key: [UInt8], nonce: [UInt8] = [UInt8](repeating: 0, count: 12)) throws {

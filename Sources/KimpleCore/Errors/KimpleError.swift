@@ -17,10 +17,16 @@ public struct KimpleError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: RawRepresentable, Hashable, Sendable, Codable, ExpressibleByStringLiteral,
         CustomStringConvertible
     {
+        /// The code as written, `domain.reason` (for example `storage.locked`).
         public let rawValue: String
+        /// A code from its text; codes are not validated, modules declare theirs as static members.
         public init(rawValue: String) { self.rawValue = rawValue }
+        /// A code from a literal, as modules declare theirs:
+        /// `static let storageLocked: Self = "storage.locked"`.
         public init(stringLiteral value: String) { self.rawValue = value }
+        /// A code from its text, such as a code stored or received from another process.
         public init(_ value: String) { self.rawValue = value }
+        /// The code's text, `storage.locked`.
         public var description: String { rawValue }
 
         /// The domain of the code: the part before the first dot (`storage` for `storage.locked`).
@@ -34,12 +40,15 @@ public struct KimpleError: Error, Hashable, Sendable, CustomStringConvertible {
     /// Values that locate the problem (field name, limit, identifier...).
     public let context: [String: String]
 
+    /// An error with its code, a message for a person (what was wrong and what to do) and the values
+    /// that locate the problem.
     public init(_ code: Code, _ message: String, context: [String: String] = [:]) {
         self.code = code
         self.message = message
         self.context = context
     }
 
+    /// `[code] message (key=value, ...)`, the context sorted by key.
     public var description: String {
         guard !context.isEmpty else { return "[\(code)] \(message)" }
         let details = context.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
@@ -64,8 +73,14 @@ extension KimpleError.Code {
 
     /// Another process (or another handle in this process) holds the store's lock.
     public static let storageLocked: Self = "storage.locked"
-    /// A file of the store cannot be read or written.
+    /// A file of the store cannot be read or written; `context["call"]` names the system call
+    /// that failed (`write`, `fdatasync`, `rename`, `read`...). Nothing the call was part of
+    /// was acknowledged; once the cause is fixed, the same handle accepts writes again (unless
+    /// the message says to reopen the store).
     public static let storageIO: Self = "storage.io"
+    /// The disk (or the quota) of the store is full (ENOSPC, EDQUOT); `context["call"]` names
+    /// the call. Nothing was acknowledged; once space is freed, the same handle accepts writes again.
+    public static let storageFull: Self = "storage.full"
     /// Stored bytes failed their checksum or structure check.
     public static let storageCorrupted: Self = "storage.corrupted"
     /// The store was written by a newer, unknown format version.

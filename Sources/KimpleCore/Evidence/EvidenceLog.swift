@@ -41,6 +41,7 @@ public struct EvidenceHead: Sendable, Hashable, Codable {
     /// Its hash.
     public let hash: SHA256Digest
 
+    /// A head: the index of the last entry covered and that entry's hash, as published.
     public init(index: UInt64, hash: SHA256Digest) {
         self.index = index
         self.hash = hash
@@ -51,6 +52,7 @@ public struct EvidenceHead: Sendable, Hashable, Codable {
 public struct EvidenceVerification: Sendable, Hashable {
     /// What is wrong with a log.
     public struct Problem: Sendable, Hashable {
+        /// The kind of problem, stable in its raw value (`changed`, `removed`, `reordered`).
         public enum Kind: String, Sendable, Hashable, Codable {
             /// An entry's content no longer matches its hash or the next entry's link.
             case changed

@@ -29,6 +29,7 @@ public struct PersonalDataRecord: Sendable, Hashable, Codable {
     /// The data itself, by field name, for access and portability answers.
     public var fields: [String: String]
 
+    /// A record as a holder lists it for access and portability answers.
     public init(
         holder: String, recordID: String, recordedAt: Date, categories: Set<DataCategory>, fields: [String: String]
     ) {
@@ -51,6 +52,7 @@ public struct ErasureOutcome: Sendable, Hashable, Codable {
     /// When the erasure was durable.
     public var completedAt: Date
 
+    /// An outcome; `completedAt` is when the erasure was durable in the holder.
     public init(holder: String, recordIDs: [String], removed: Bool, completedAt: Date) {
         self.holder = holder
         self.recordIDs = recordIDs

@@ -11,8 +11,11 @@ public typealias InstructionID = Identifier<InstructionTag>
 
 /// Why personal data is processed (P-2). Each processing entry point of the SDK names one.
 public struct ProcessingPurpose: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The purpose's stable name (`participation`, `export`...), recorded in grants and the evidence log.
     public let rawValue: String
+    /// A purpose from its name; a host may name purposes of its own in `snake_case`.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The purpose's name.
     public var description: String { rawValue }
 
     /// Collecting and keeping participations of an operation (intake storage).
@@ -49,6 +52,8 @@ public struct ProcessingRequest: Sendable, Hashable {
     /// and the recipient (P-8). `nil` when it stays in the SDK's own stores.
     public var destination: TransferDestination?
 
+    /// A request, built by the SDK path about to process; `destination` is `nil` when the data stays
+    /// in the SDK's own stores.
     public init(
         tenant: TenantID, instruction: InstructionID, purpose: ProcessingPurpose, categories: Set<DataCategory>,
         principal: Principal, subject: String, destination: TransferDestination? = nil
@@ -70,6 +75,7 @@ public struct TransferDestination: Sendable, Hashable, Codable {
     /// The recipient (a sub-processor's name, the controller itself...).
     public var recipient: String
 
+    /// A destination; `country` is upper-cased (`fr` becomes `FR`).
     public init(country: String, recipient: String) {
         self.country = country.uppercased()
         self.recipient = recipient
@@ -89,6 +95,8 @@ public struct ProcessingGrant: Sendable, Hashable, Codable {
     /// When it was granted.
     public var grantedAt: Date
 
+    /// A grant, as a ``ProcessingGate`` returns it; special categories stay masked unless
+    /// `allowsSpecialCategoriesInClear`.
     public init(
         instruction: InstructionID, instructionVersion: Int, purpose: ProcessingPurpose,
         allowsSpecialCategoriesInClear: Bool = false, grantedAt: Date

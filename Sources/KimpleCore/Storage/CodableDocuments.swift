@@ -10,13 +10,16 @@ public struct CodableDocuments<Value: Codable & Sendable>: Sendable {
     /// The underlying store.
     public let store: any DocumentStore
 
+    /// A typed view of `store`; several views of different value types may share one store if their keys differ.
     public init(_ store: any DocumentStore) {
         self.store = store
     }
 
     /// A value and the version to pass to ``replace(_:expectedVersion:with:)``.
     public struct Versioned: Sendable {
+        /// The decoded value.
         public let value: Value
+        /// The version of the write that stored it (see ``Document/version``).
         public let version: UInt64
     }
 

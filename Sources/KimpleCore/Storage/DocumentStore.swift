@@ -15,6 +15,7 @@ public struct Document: Sendable, Hashable {
     /// The stored bytes.
     public let value: Data
 
+    /// A document as a store returns it; stores build these, callers read them.
     public init(key: String, version: UInt64, value: Data) {
         self.key = key
         self.version = version

@@ -17,14 +17,19 @@ public final class InMemoryDocumentStore: DocumentStore {
     /// The largest value accepted, in bytes.
     public let maximumValueSize: Int
 
+    /// An empty store accepting values of up to `maximumValueSize` bytes (16 MiB by default, as the file store).
     public init(maximumValueSize: Int = FileJournal.Options.defaultMaximumRecordSize) {
         self.maximumValueSize = maximumValueSize
     }
 
+    /// The document at `key`, or `nil`.
     public func get(_ key: String) async throws -> Document? {
         state.withLock { $0.documents[key] }
     }
 
+    /// Applies `writes` atomically under one lock; throws `storage.conflict` (nothing written) when a
+    /// condition fails, `core.invalid_argument` for an invalid key or a key written twice,
+    /// `storage.record_too_large` above ``maximumValueSize``.
     @discardableResult
     public func commit(_ writes: [DocumentWrite]) async throws -> [String: UInt64] {
         try DocumentRules.validate(writes, maximumValueSize: maximumValueSize)
@@ -45,6 +50,7 @@ public final class InMemoryDocumentStore: DocumentStore {
         }
     }
 
+    /// Every document whose key starts with `prefix`, in UTF-8 byte order of the keys.
     public func documents(withPrefix prefix: String) async throws -> [Document] {
         let matching = state.withLock { state in state.documents.values.filter { $0.key.utf8.starts(with: prefix.utf8) }
         }

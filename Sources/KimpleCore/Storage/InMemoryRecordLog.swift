@@ -24,6 +24,9 @@ public final class InMemoryRecordLog: RecordLog {
         self.maximumRecordSize = maximumRecordSize
     }
 
+    /// Appends the batch under the lock and returns its sequence numbers. Throws `core.invalid_argument`
+    /// for an empty batch, `storage.record_too_large` above ``maximumRecordSize``, `storage.conflict`
+    /// when `condition` no longer holds; nothing is written then.
     public func append(contentsOf payloads: [Data], condition: AppendCondition) async throws -> ClosedRange<UInt64> {
         guard !payloads.isEmpty else { throw KimpleError.emptyBatch() }
         for payload in payloads where payload.count > maximumRecordSize {
@@ -42,6 +45,8 @@ public final class InMemoryRecordLog: RecordLog {
         }
     }
 
+    /// Calls `body` with each record at or after `sequence` from a snapshot taken when the read starts:
+    /// appends made during the read are not seen.
     nonisolated(nonsending) public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
         // Copy-on-write: the snapshot costs nothing until an append happens during the read.
         let records = state.withLock { $0.records }
@@ -52,14 +57,17 @@ public final class InMemoryRecordLog: RecordLog {
         }
     }
 
+    /// The number of records.
     public func count() async throws -> Int {
         state.withLock { $0.records.count }
     }
 
+    /// The last record's sequence, or `nil` when the log is empty.
     public func lastSequence() async throws -> UInt64? {
         state.withLock { $0.records.last?.sequence }
     }
 
+    /// Rewrites every record under the lock (appends wait); kept records keep their sequence.
     nonisolated(nonsending) public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
     {
         // Under the lock: appends wait for the rewrite, and two rewrites never interleave.

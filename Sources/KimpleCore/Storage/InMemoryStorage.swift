@@ -14,8 +14,10 @@ public final class InMemoryStorage: StorageBackend {
 
     private let state = Mutex(State())
 
+    /// An empty backend: no tenant, no store until one is asked for.
     public init() {}
 
+    /// The log `name` of `tenant`, an ``InMemoryRecordLog`` created on first use; the same instance every time.
     public func recordLog(tenant: TenantID, name: StoreName) async throws -> any RecordLog {
         state.withLock { state in
             let key = Key(tenant: tenant, name: name)
@@ -26,6 +28,8 @@ public final class InMemoryStorage: StorageBackend {
         }
     }
 
+    /// The document store `name` of `tenant`, an ``InMemoryDocumentStore`` created on first use; the same
+    /// instance every time.
     public func documentStore(tenant: TenantID, name: StoreName) async throws -> any DocumentStore {
         state.withLock { state in
             let key = Key(tenant: tenant, name: name)
@@ -36,6 +40,7 @@ public final class InMemoryStorage: StorageBackend {
         }
     }
 
+    /// Every tenant that has at least one store, sorted.
     public func tenants() async throws -> [TenantID] {
         state.withLock { state in
             Set(state.logs.keys.map(\.tenant)).union(state.documents.keys.map(\.tenant)).sorted()

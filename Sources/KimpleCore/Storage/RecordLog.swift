@@ -13,6 +13,7 @@ public struct LogRecord: Sendable, Hashable {
     /// The bytes appended.
     public let payload: Data
 
+    /// A record as a log returns it; logs build these, callers read them.
     public init(sequence: UInt64, payload: Data) {
         self.sequence = sequence
         self.payload = payload
@@ -28,6 +29,7 @@ public struct RewriteSummary: Sendable, Hashable {
     /// Records removed.
     public var removed: Int
 
+    /// A summary; implementations count as they rewrite.
     public init(examined: Int = 0, replaced: Int = 0, removed: Int = 0) {
         self.examined = examined
         self.replaced = replaced
@@ -61,8 +63,9 @@ public protocol RecordLog: Sendable {
     ///
     /// Throws `core.invalid_argument` for an empty batch, `storage.record_too_large`
     /// when a payload exceeds the store's limit (nothing is written), `storage.io` when
-    /// the medium fails (the batch is then not acknowledged), `storage.closed` after
-    /// the store was closed.
+    /// the medium fails and `storage.full` when it is full (the batch is then not
+    /// acknowledged, and never read back: not in this handle, nor half-written after a
+    /// reopen), `storage.closed` after the store was closed.
     ///
     /// With `condition` ``AppendCondition/lastSequence(_:)``, the batch is written only if
     /// the log's last record is still the one given (`nil`: the log is empty); otherwise
@@ -76,7 +79,8 @@ public protocol RecordLog: Sendable {
     /// read runs may or may not be seen.
     ///
     /// Throws `storage.corrupted` when a stored record fails its check (no damaged
-    /// record is ever passed to `body`), or what `body` throws.
+    /// record is ever passed to `body`), `storage.io` when the medium fails, or what
+    /// `body` throws.
     nonisolated(nonsending) func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws
 
     /// The number of records in the log.

@@ -38,6 +38,8 @@ public struct TenantStorage: Sendable {
     public let tenant: TenantID
     private let backend: any StorageBackend
 
+    /// The handle on `tenant`'s stores in `backend`. Only code that holds the backend (the host's
+    /// composition root) builds one; services receive it.
     public init(tenant: TenantID, backend: any StorageBackend) {
         self.tenant = tenant
         self.backend = backend

@@ -11,6 +11,7 @@
 /// The raw value is 1 to 128 characters from `A-Z a-z 0-9 . _ -`, not starting with a dot.
 /// That makes every identifier safe to use as a file or directory name and in exports.
 public struct Identifier<Tag>: RawRepresentable, Hashable, Comparable, Sendable, Codable, CustomStringConvertible {
+    /// The identifier's text: 1 to 128 characters from `A-Z a-z 0-9 . _ -`, not starting with a dot.
     public let rawValue: String
 
     /// Validates `rawValue`; returns `nil` when it is not a valid identifier.
@@ -48,8 +49,10 @@ public struct Identifier<Tag>: RawRepresentable, Hashable, Comparable, Sendable,
         self.rawValue = value
     }
 
+    /// The identifier's text.
     public var description: String { rawValue }
 
+    /// Order of the texts, so lists of identifiers sort the same everywhere.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// Whether `value` is a valid identifier.

@@ -11,10 +11,12 @@ public struct Principal: Hashable, Sendable, Codable, CustomStringConvertible {
         case host
     }
 
+    /// A user, the SDK itself or the host.
     public let kind: Kind
     /// The login id, component name or host-chosen name.
     public let id: String
 
+    /// A principal; prefer ``user(_:)``, ``system(_:)`` and ``host(_:)``.
     public init(kind: Kind, id: String) {
         self.kind = kind
         self.id = id

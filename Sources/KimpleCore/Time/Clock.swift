@@ -21,7 +21,9 @@ public protocol Clock: Sendable {
 
 /// The wall clock of the machine.
 public struct SystemClock: Clock {
+    /// The machine's clock.
     public init() {}
+    /// `Date()`.
     public var now: Date { Date() }
 }
 
@@ -42,6 +44,7 @@ public final class ManualClock: Clock {
         self.init(try ISO8601.instant(text))
     }
 
+    /// The instant the clock was last set or advanced to.
     public var now: Date { current.withLock { $0 } }
 
     /// Moves the clock to `instant` (backwards too: tests of clock skew need it).

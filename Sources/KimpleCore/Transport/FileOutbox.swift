@@ -30,9 +30,8 @@ public final class FileOutbox: MessageTransport {
     /// The outbox directory.
     public let directory: URL
     private let clock: any Clock
-    private let lock: DirectoryLock
-    /// Serialises sends and deliveries of this handle.
-    private let mutex = Mutex(())
+    /// Serialises sends and deliveries of this handle; holds the directory lock, `nil` once closed.
+    private let mutex: Mutex<DirectoryLock?>
 
     /// Opens (creating if needed) the outbox in `directory`; throws `storage.locked` when
     /// another handle has it open.
@@ -41,12 +40,16 @@ public final class FileOutbox: MessageTransport {
         self.clock = clock
         try POSIX.makeDirectories(directory.path + "/pending")
         try POSIX.makeDirectories(directory.path + "/delivered")
-        self.lock = try DirectoryLock(directory: directory.path)
+        self.mutex = Mutex(try DirectoryLock(directory: directory.path))
         for name in try POSIX.list(directory.path + "/pending") where AtomicFile.isLeftover(name) {
             try POSIX.remove(directory.path + "/pending/" + name)
         }
     }
 
+    /// Writes `message` atomically to `pending/` and returns once the file is durable. A key seen
+    /// before (pending or delivered) writes nothing and returns the first receipt marked
+    /// ``DeliveryReceipt/duplicate``. Throws `core.invalid_argument` for an empty or oversized key or
+    /// an empty subject, `storage.io` when the file cannot be written.
     @discardableResult
     public func send(_ message: OutboundMessage) async throws -> DeliveryReceipt {
         try message.validate()
@@ -54,14 +57,22 @@ public final class FileOutbox: MessageTransport {
         let pending = directory.path + "/pending/" + name
         let delivered = directory.path + "/delivered/" + name
         let now = clock.now
-        return try mutex.withLock { _ in
+        return try mutex.withLock { lock in
+            guard lock != nil else { throw KimpleError.closed(directory.path) }
             for existing in [pending, delivered] where POSIX.exists(existing) {
                 let stored = try Self.read(existing)
                 return DeliveryReceipt(
                     idempotencyKey: message.idempotencyKey, acceptedAt: stored.acceptedAt, duplicate: true)
             }
             let envelope = Envelope(message: message, acceptedAt: now)
-            try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: pending)
+            do {
+                try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: pending)
+            } catch {
+                // Not accepted: leave nothing a delivery run would send (the rename may have
+                // happened before the directory's fsync failed). The caller sends it again.
+                try? POSIX.remove(pending)
+                throw error
+            }
             return DeliveryReceipt(idempotencyKey: message.idempotencyKey, acceptedAt: now, duplicate: false)
         }
     }
@@ -92,7 +103,8 @@ public final class FileOutbox: MessageTransport {
                 continue
             }
             let name = Self.fileName(key)
-            try mutex.withLock { _ in
+            try mutex.withLock { lock in
+                guard lock != nil else { throw KimpleError.closed(directory.path) }
                 try POSIX.rename(directory.path + "/pending/" + name, directory.path + "/delivered/" + name)
                 try POSIX.syncDirectory(directory.path + "/delivered")
                 try POSIX.syncDirectory(directory.path + "/pending")
@@ -100,6 +112,15 @@ public final class FileOutbox: MessageTransport {
             run.delivered.append(key)
         }
         return run
+    }
+
+    /// Waits for a send or a move to `delivered/` in progress, then releases the directory
+    /// lock, so that another handle or process can open the outbox. Later calls throw
+    /// `storage.closed`; closing twice is harmless. A delivery run in progress throws
+    /// `storage.closed` when it comes to move its next delivered message, which stays pending
+    /// and is delivered again by the next run (at least once).
+    public func close() {
+        mutex.withLock { $0 = nil }
     }
 
     // MARK: -
@@ -110,6 +131,7 @@ public final class FileOutbox: MessageTransport {
     }
 
     private func envelopes(in folder: String) throws -> [Envelope] {
+        if mutex.withLock({ $0 == nil }) { throw KimpleError.closed(directory.path) }
         let path = directory.path + "/" + folder
         return try POSIX.list(path).filter { $0.hasSuffix(".json") && !AtomicFile.isLeftover($0) }
             .map { try Self.read(path + "/" + $0) }

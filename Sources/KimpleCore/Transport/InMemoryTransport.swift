@@ -21,6 +21,9 @@ public final class InMemoryTransport: MessageTransport {
         self.clock = clock
     }
 
+    /// Records `message`; a key seen before records nothing and returns the first receipt marked
+    /// ``DeliveryReceipt/duplicate``. Throws `core.invalid_argument` for an empty or oversized key or an
+    /// empty subject.
     @discardableResult
     public func send(_ message: OutboundMessage) async throws -> DeliveryReceipt {
         try message.validate()

@@ -7,15 +7,21 @@
 /// What kind of message leaves the SDK (`privacy.request.forwarded`, `games.traffic_alert`...).
 /// Stable codes a host routes on.
 public struct MessageKind: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The kind's stable code, such as `privacy.request.forwarded`.
     public let rawValue: String
+    /// A kind from its code; modules declare theirs as static members.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The kind's code.
     public var description: String { rawValue }
 }
 
 /// How a message is meant to reach its recipient. The transport decides how to honour it.
 public struct MessageChannel: RawRepresentable, Hashable, Sendable, Codable, CustomStringConvertible {
+    /// The channel's stable name: `email`, `registered_letter`, `webhook`, `event`, or one of the host's.
     public let rawValue: String
+    /// A channel from its name.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The channel's name.
     public var description: String { rawValue }
 
     /// An e-mail.
@@ -51,6 +57,7 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     /// When the SDK produced it.
     public var createdAt: Date
 
+    /// A message; `channel` defaults to ``MessageChannel/event`` (for the host itself).
     public init(
         idempotencyKey: String, tenant: TenantID, kind: MessageKind, recipient: String,
         channel: MessageChannel = .event, subject: String, body: String, attributes: [String: String] = [:],
@@ -77,6 +84,7 @@ public struct DeliveryReceipt: Sendable, Hashable, Codable {
     /// `true` when a message with this key had already been accepted: nothing was sent again.
     public var duplicate: Bool
 
+    /// A receipt, as transports return it.
     public init(idempotencyKey: String, acceptedAt: Date, duplicate: Bool) {
         self.idempotencyKey = idempotencyKey
         self.acceptedAt = acceptedAt

@@ -15,6 +15,7 @@ public struct DrawEntryListSummary: Sendable, Hashable, Codable {
     /// When the list was frozen (millisecond precision).
     public var frozenAt: Date
 
+    /// A summary of a frozen list, as ``DrawService`` writes it on the certificate.
     public init(sha256: SHA256Digest, count: Int, frozenAt: Date) {
         self.sha256 = sha256
         self.count = count
@@ -39,6 +40,7 @@ public struct DrawReplacement: Sendable, Hashable, Codable {
     /// Who disqualified it.
     public var by: Principal
 
+    /// A replacement, as ``DrawService`` records it when an entry is disqualified.
     public init(
         position: Int?, disqualified: DrawPick, reason: String, replacement: DrawPick?, at: Date, by: Principal
     ) {
@@ -53,7 +55,7 @@ public struct DrawReplacement: Sendable, Hashable, Codable {
 
 /// The draw certificate (G-7): everything an outside party needs, with the entry list and
 /// `Documentation/DrawAlgorithm.md`, to reproduce the winners and reserves, plus the
-/// replacements made since. Published as JSON (``jsonData()``).
+/// replacements made since. Published as JSON (``jsonData(pretty:)``).
 public struct DrawCertificate: Sendable, Hashable, Codable {
     /// The format version of this certificate: 1.
     public var certificateVersion: Int

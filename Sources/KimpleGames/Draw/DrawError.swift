@@ -24,4 +24,7 @@ extension KimpleError.Code {
     public static let drawNotFound: Self = "draw.not_found"
     /// The entry to disqualify is not among the winners and reserves still standing.
     public static let drawEntryNotSelected: Self = "draw.entry_not_selected"
+    /// A draw certificate does not match the draw recomputed from its seed and entry list
+    /// (other winners, reserves, stream key or method, or replacements that do not follow).
+    public static let drawCertificateMismatch: Self = "draw.certificate_mismatch"
 }

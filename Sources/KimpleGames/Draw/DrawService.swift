@@ -10,6 +10,8 @@ import KimpleCore
 public struct DrawRecord: Sendable, Hashable, Codable {
     /// The lifecycle of a draw: committed before closing, frozen at closing, drawn.
     public enum Stage: String, Sendable, Hashable, Codable {
+        /// `committed`: the seed's commitment is published, entries still arrive; `frozen`: the entry
+        /// list is frozen and hashed at closing; `drawn`: winners and reserves are picked.
         case committed, frozen, drawn
     }
 

@@ -64,6 +64,7 @@ public struct DrawPick: Sendable, Hashable, Codable {
     /// The person behind it.
     public var personKey: String
 
+    /// A pick; the draw builds these from the frozen list.
     public init(index: Int, entryID: String, personKey: String) {
         self.index = index
         self.entryID = entryID

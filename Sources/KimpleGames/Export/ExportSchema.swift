@@ -37,6 +37,7 @@ public struct ExportRow: Sendable, Hashable {
     /// The values, one per column.
     public var values: [ExportValue]
 
+    /// A row; it must have one value per column of the schema it is exported with.
     public init(_ values: [ExportValue]) { self.values = values }
 }
 
@@ -50,6 +51,7 @@ public struct ExportColumn: Sendable, Hashable, Codable {
     /// allows it.
     public var category: DataCategory?
 
+    /// A column; `name` is checked by ``ExportSchema/validate()`` (`export.invalid_schema`).
     public init(_ name: String, category: DataCategory? = nil) {
         self.name = name
         self.category = category

@@ -43,6 +43,8 @@ public struct ExportRequest: Sendable {
     /// What happens to special-category columns.
     public var specialCategories: SpecialCategoryTreatment
 
+    /// A request; special-category columns are dropped unless `specialCategories` says otherwise, and
+    /// `destination` is `nil` when the output stays with the controller inside the EU.
     public init(
         schema: ExportSchema, format: ExportFormat, operation: OperationID?, principal: Principal,
         instruction: InstructionID, destination: TransferDestination? = nil,
@@ -62,6 +64,7 @@ public struct ExportRequest: Sendable {
 public struct ExportReceipt: Sendable, Hashable, Codable {
     /// The schema's name and version.
     public var schema: String
+    /// The schema's version (see ``ExportSchema/version``); a reader picks its parser on it.
     public var schemaVersion: Int
     /// `csv` or `jsonl`.
     public var format: ExportFormat
@@ -85,6 +88,7 @@ public struct ExportReceipt: Sendable, Hashable, Codable {
     public var principal: Principal
     /// The instruction relied on and its version.
     public var instruction: InstructionID
+    /// The version of ``instruction`` in force when the export was granted.
     public var instructionVersion: Int
     /// The largest chunk handed to the sink, in bytes: memory stayed within it.
     public var largestChunk: Int
@@ -345,16 +349,21 @@ public struct ExportService: Sendable {
 /// An asynchronous sequence of rows over any (lazy) sequence: rows computed on the fly, a
 /// certificate's rows, an array.
 public struct SequenceExportRows<Base: Sequence>: AsyncSequence where Base.Element == ExportRow {
+    /// Each element is one row.
     public typealias Element = ExportRow
     private let base: Base
 
+    /// Rows taken from `base`, one at a time, as the export asks for them.
     public init(_ base: Base) { self.base = base }
 
+    /// Iterates over the base sequence; never suspends, never throws.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var iterator: Base.Iterator
+        /// The base sequence's next row, or `nil` at its end.
         public mutating func next() async -> ExportRow? { iterator.next() }
     }
 
+    /// An iterator from the start of the base sequence.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(iterator: base.makeIterator()) }
 }
 
@@ -364,6 +373,7 @@ extension SequenceExportRows: Sendable where Base: Sendable {}
 /// and returns a page of rows and the next cursor (`nil` after the last page). Memory holds
 /// one page at a time.
 public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
+    /// Each element is one row.
     public typealias Element = ExportRow
     private let start: Cursor
     private let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
@@ -374,12 +384,14 @@ public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
         self.fetch = fetch
     }
 
+    /// Fetches a page when the previous one is used up; holds one page in memory.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var cursor: Cursor?
         let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
         var page: [ExportRow] = []
         var position = 0
 
+        /// The next row, fetching pages as needed; `nil` after the last page. Rethrows what `fetch` throws.
         public mutating func next() async throws -> ExportRow? {
             while position == page.count {
                 guard let current = cursor else { return nil }
@@ -393,6 +405,7 @@ public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
         }
     }
 
+    /// An iterator starting with the page at `start`.
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: start, fetch: fetch) }
 
     /// The same source as a sequence of pages, for ``ExportService/export(_:pages:to:)``.
@@ -400,14 +413,17 @@ public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
 
     /// The pages of a ``PagedExportRows``, in order; empty pages are skipped.
     public struct Pages: AsyncSequence, Sendable {
+        /// Each element is one non-empty page of rows.
         public typealias Element = [ExportRow]
         let start: Cursor
         let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
 
+        /// Fetches one page per call, skipping empty pages.
         public struct AsyncIterator: AsyncIteratorProtocol {
             var cursor: Cursor?
             let fetch: @Sendable (Cursor) async throws -> (rows: [ExportRow], next: Cursor?)
 
+            /// The next non-empty page, or `nil` after the last one. Rethrows what `fetch` throws.
             public mutating func next() async throws -> [ExportRow]? {
                 while let current = cursor {
                     let (rows, next) = try await fetch(current)
@@ -418,6 +434,7 @@ public struct PagedExportRows<Cursor: Sendable>: AsyncSequence, Sendable {
             }
         }
 
+        /// An iterator starting with the page at `start`.
         public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(cursor: start, fetch: fetch) }
     }
 }

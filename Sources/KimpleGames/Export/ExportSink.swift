@@ -24,6 +24,10 @@ import Synchronization
 /// - ``finish()`` is called once after the last chunk when the export succeeded; a sink
 ///   that publishes (renames a file, completes an upload) does it there, so that a failed
 ///   export never looks complete.
+/// - After ``finish()`` the output is complete and stays as published: a later ``write(_:)``
+///   or ``finish()`` throws (`export.sink_failed` for the SDK's sinks) and changes nothing.
+///
+/// `KimpleTesting`'s `ExportSinkConformance` checks these requirements.
 public protocol ExportSink: AnyObject {
     /// Takes the next chunk of the output.
     ///
@@ -40,14 +44,27 @@ public protocol ExportSink: AnyObject {
 public final class InMemoryExportSink: ExportSink, Sendable {
     private let state = Mutex<(bytes: [UInt8], finished: Bool)>(([], false))
 
+    /// An empty sink.
     public init() {}
 
+    /// Appends `chunk`; throws `export.sink_failed` after ``finish()``.
     public func write(_ chunk: [UInt8]) async throws {
-        state.withLock { $0.bytes.append(contentsOf: chunk) }
+        try state.withLock { state in
+            guard !state.finished else { throw Self.finished() }
+            state.bytes.append(contentsOf: chunk)
+        }
     }
 
+    /// Marks the output complete; throws `export.sink_failed` when it already is.
     public func finish() async throws {
-        state.withLock { $0.finished = true }
+        try state.withLock { state in
+            guard !state.finished else { throw Self.finished() }
+            state.finished = true
+        }
+    }
+
+    private static func finished() -> KimpleError {
+        KimpleError(.exportSinkFailed, "The export is already finished; start a new sink for another export.")
     }
 
     /// The bytes written so far.
@@ -82,6 +99,8 @@ public final class FileExportSink: ExportSink, Sendable {
         if fd >= 0 { POSIX.close(fd) }
     }
 
+    /// Writes `chunk` at the end of the `.partial` file. Throws `export.sink_failed` after
+    /// ``finish()``, `storage.io` when the disk fails.
     public func write(_ chunk: [UInt8]) async throws {
         try state.withLock { state in
             guard state.fd >= 0 else { throw KimpleError(.exportSinkFailed, "The export file is already closed.") }
@@ -90,6 +109,8 @@ public final class FileExportSink: ExportSink, Sendable {
         }
     }
 
+    /// Fsyncs the `.partial` file, closes it and renames it to ``url``. Throws
+    /// `export.sink_failed` when called twice, `storage.io` when the disk fails.
     public func finish() async throws {
         let path = url.path
         try state.withLock { state in

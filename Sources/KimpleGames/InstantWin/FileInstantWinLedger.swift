@@ -15,9 +15,11 @@ import KimpleCore
 ///   Claims that win nothing write nothing.
 /// - Opening reads the journal back: schedules, then awards in order. The journal's lock
 ///   keeps a second process (or handle) out, so one process decides at a time.
-/// - When a write fails, the claim throws, the moment stays taken (never given twice) and
-///   the entry's award is "in doubt" until the ledger is reopened: the journal then says
-///   whether it was written. The journal refuses further writes after a failure.
+/// - When a write fails, the claim throws `storage.io` (`storage.full`) and the award is
+///   taken back before the journal accepts another record: the journal rolled the write
+///   back (see ``FileJournal``, "Failed writes"), so the moment is due again for the next
+///   claims and is never given twice. While the award's write is pending, a repeated claim
+///   of the same entry gets `instant_win.award_in_doubt`.
 ///
 /// Record format: one JSON object per journal record (the SDK's JSON settings, `JSONCoding`):
 /// `{"schedule": {"_0": <InstantWinSchedule>}}` when a schedule is installed, and
@@ -80,35 +82,46 @@ public final class FileInstantWinLedger: InstantWinLedger {
     /// Waits for pending writes and closes the journal. Later calls throw `storage.closed`.
     public func close() { journal.close() }
 
+    /// Installs `schedule` (see ``InstantWinLedger/install(_:)``); returns once its journal record is durable.
     @discardableResult
     public func install(_ schedule: InstantWinSchedule) async throws -> Bool {
         let payload = try JSONCoding.encode(Record.schedule(schedule))
-        guard let ticket = try books.install(schedule, persist: { try journal.enqueue([payload]) }) else {
+        let books = self.books
+        let persist = {
+            try self.journal.enqueue([payload], onFailure: { _ in books.uninstall(schedule) })
+        }
+        guard let ticket = try books.install(schedule, persist: persist) else {
             return false
         }
         _ = try await ticket.durable()
         return true
     }
 
+    /// Decides `claim` under the ledger's lock and returns an award only once its journal record is durable (see
+    /// ``InstantWinLedger/claim(_:)``).
     public func claim(_ claim: InstantWinClaim) async throws -> InstantWinAward? {
         let books = self.books
         let (award, ticket) = try books.claim(claim) { award -> AppendTicket? in
             let payload = try JSONCoding.encode(Record.award(award))
             let entryID = award.entryID
-            return try journal.enqueue([payload]) { _ in books.confirm(entryID) }
+            return try journal.enqueue(
+                [payload], onDurable: { _ in books.confirm(entryID) }, onFailure: { _ in books.withdraw(award) })
         }
         if let ticket { _ = try await ticket.durable() }
         return award
     }
 
+    /// The schedule installed for `operation`, or `nil`.
     public func schedule(for operation: OperationID) async throws -> InstantWinSchedule? {
         books.schedule(operation)
     }
 
+    /// The awards of `operation`, by moment index. Throws `instant_win.not_installed` without a schedule.
     public func awards(for operation: OperationID) async throws -> [InstantWinAward] {
         try books.book(operation).awards.values.sorted { $0.momentIndex < $1.momentIndex }
     }
 
+    /// What became of `operation`'s moments at `instant`. Throws `instant_win.not_installed` without a schedule.
     public func report(for operation: OperationID, at instant: Date) async throws -> InstantWinReport {
         InstantWinReport(book: try books.book(operation), at: instant)
     }

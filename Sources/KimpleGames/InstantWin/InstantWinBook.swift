@@ -59,6 +59,7 @@ public struct InstantWinAward: Sendable, Hashable, Codable {
     /// The winning participation's instant, in milliseconds since 1970.
     public var wonAtMilliseconds: Int64
 
+    /// An award, as a ledger records it when a claim wins a moment.
     public init(
         operation: OperationID, momentIndex: Int, momentAtMilliseconds: Int64, prize: String, entryID: String,
         personKey: String, wonAtMilliseconds: Int64
@@ -215,6 +216,18 @@ public struct InstantWinBook: Sendable {
         return true
     }
 
+    /// Takes back `award` (recorded, but its write failed): the moment is due again, and the
+    /// person's and the prize's counts go back. Changes nothing for an award not recorded.
+    mutating func withdraw(_ award: InstantWinAward) {
+        guard awards[award.momentIndex] == award else { return }
+        awards[award.momentIndex] = nil
+        awardByEntry[award.entryID] = nil
+        winsByPerson[award.personKey, default: 1] -= 1
+        if winsByPerson[award.personKey] == 0 { winsByPerson[award.personKey] = nil }
+        awardedByPrize[award.prize, default: 1] -= 1
+        if award.momentIndex < released { insertOpen(award.momentIndex) }
+    }
+
     private mutating func insertOpen(_ index: Int) {
         let moments = schedule.moments
         func before(_ a: Int, _ b: Int) -> Bool {
@@ -241,11 +254,16 @@ public struct InstantWinBook: Sendable {
 public struct InstantWinReport: Sendable, Hashable, Codable {
     /// Per prize: stock, awarded, remaining.
     public struct PrizeLine: Sendable, Hashable, Codable {
+        /// The prize's code.
         public var prize: String
+        /// The units in stock (``InstantWinPrize/quantity``).
         public var stock: Int
+        /// The units awarded so far.
         public var awarded: Int
+        /// The units not yet awarded: stock minus awarded, never below 0.
         public var remaining: Int
 
+        /// A line of the report.
         public init(prize: String, stock: Int, awarded: Int, remaining: Int) {
             self.prize = prize
             self.stock = stock

@@ -127,6 +127,26 @@ final class InstantWinBooks: Sendable {
     /// The award of `entryID` is durable.
     func confirm(_ entryID: String) { state.withLock { _ = $0.pending.remove(entryID) } }
 
+    /// Takes back `award`, whose write failed and is not in storage: its moment is due again
+    /// for the next claims (which are decided after this, under the same lock).
+    func withdraw(_ award: InstantWinAward) {
+        state.withLock { state in
+            state.pending.remove(award.entryID)
+            state.books[award.operation]?.withdraw(award)
+        }
+    }
+
+    /// Takes back the installation of `schedule`, whose write failed.
+    func uninstall(_ schedule: InstantWinSchedule) {
+        state.withLock { state in
+            if state.books[schedule.operation]?.schedule.commitment == schedule.commitment,
+                state.books[schedule.operation]?.awards.isEmpty == true
+            {
+                state.books[schedule.operation] = nil
+            }
+        }
+    }
+
     /// Applies a schedule read back from storage.
     func restore(_ schedule: InstantWinSchedule) {
         state.withLock { state in
@@ -166,24 +186,29 @@ public final class InMemoryInstantWinLedger: InstantWinLedger {
     /// An empty ledger.
     public init() {}
 
+    /// Installs `schedule` (see ``InstantWinLedger/install(_:)``) in memory.
     @discardableResult
     public func install(_ schedule: InstantWinSchedule) async throws -> Bool {
         try books.install(schedule) { true } ?? false
     }
 
+    /// Decides `claim` under the ledger's lock (see ``InstantWinLedger/claim(_:)``).
     public func claim(_ claim: InstantWinClaim) async throws -> InstantWinAward? {
         let (award, _): (InstantWinAward?, Void?) = try books.claim(claim) { _ in nil }
         return award
     }
 
+    /// The schedule installed for `operation`, or `nil`.
     public func schedule(for operation: OperationID) async throws -> InstantWinSchedule? {
         books.schedule(operation)
     }
 
+    /// The awards of `operation`, by moment index. Throws `instant_win.not_installed` without a schedule.
     public func awards(for operation: OperationID) async throws -> [InstantWinAward] {
         try books.book(operation).awards.values.sorted { $0.momentIndex < $1.momentIndex }
     }
 
+    /// What became of `operation`'s moments at `instant`. Throws `instant_win.not_installed` without a schedule.
     public func report(for operation: OperationID, at instant: Date) async throws -> InstantWinReport {
         InstantWinReport(book: try books.book(operation), at: instant)
     }

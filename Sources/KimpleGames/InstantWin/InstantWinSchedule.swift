@@ -16,6 +16,7 @@ public struct InstantWinPrize: Sendable, Hashable, Codable {
     /// highest priority (then the earliest moment). 0 by default.
     public var priority: Int
 
+    /// A prize; checked with the schedule (``InstantWinSchedule/validate()``).
     public init(code: String, quantity: Int, priority: Int = 0) {
         self.code = code
         self.quantity = quantity
@@ -32,6 +33,7 @@ public struct InstantWinMoment: Sendable, Hashable, Codable {
     /// The code of the prize it awards.
     public var prize: String
 
+    /// A moment; `index` is its position in the schedule's canonical order.
     public init(index: Int, atMilliseconds: Int64, prize: String) {
         self.index = index
         self.atMilliseconds = atMilliseconds
@@ -59,6 +61,7 @@ public struct InstantWinPolicy: Sendable, Hashable, Codable {
     /// The most prizes one person (one person key) wins in the operation; `nil`: no limit.
     public var maxWinsPerPerson: Int?
 
+    /// A policy: roll-over and no per-person limit by default.
     public init(expiry: Expiry = .rollOver, maxWinsPerPerson: Int? = nil) {
         self.expiry = expiry
         self.maxWinsPerPerson = maxWinsPerPerson
@@ -142,8 +145,16 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
     /// the safety margins.
     ///
     /// - Parameters:
+    ///   - operation: the instant-win operation.
+    ///   - opensAt: its opening instant (kept to the millisecond).
+    ///   - closesAt: its closing instant, excluded.
+    ///   - prizes: the prizes and their quantities: one moment per unit.
+    ///   - spread: uniform over the window (the default) or one moment per equal slice.
     ///   - marginAtStart: seconds after opening with no moment.
     ///   - marginAtEnd: seconds before closing with no moment.
+    ///   - seed: the secret seed; its SHA-256 is part of the canonical text, the seed is revealed
+    ///     after closing.
+    ///   - policy: roll-over or win window, and the most wins per person.
     /// - Throws: `instant_win.invalid_schedule` when the window is empty once the margins are
     ///   taken, a prize is invalid or repeated, there is no prize unit, more than 1,000,000
     ///   units, or (with ``InstantWinSpread/even``) fewer milliseconds than units; the
@@ -299,7 +310,8 @@ public struct InstantWinSchedule: Sendable, Hashable, Codable {
         }
     }
 
-    /// Checks the invariants a schedule built by ``generate(operation:opensAt:closesAt:prizes:spread:marginAtStart:marginAtEnd:seed:policy:)``
+    /// Checks the invariants a schedule built by
+    /// ``generate(operation:opensAt:closesAt:prizes:spread:marginAtStart:marginAtEnd:seed:policy:)``
     /// or ``importing(operation:opensAt:closesAt:prizes:moments:policy:)`` always has: useful
     /// for one decoded from outside. Ledgers check it before installing.
     ///

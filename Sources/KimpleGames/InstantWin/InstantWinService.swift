@@ -22,7 +22,9 @@ public struct InstantWinService: Sendable {
 
     /// Installs `schedule` in the ledger and records its commitment, before the operation
     /// opens. Returns the commitment to publish. Committing the same schedule again returns
-    /// the same commitment and records nothing new.
+    /// the same commitment and records nothing new, unless an earlier call was interrupted
+    /// between installing the schedule and recording it (a crash, a failed evidence write):
+    /// then the missing commitment is recorded now, so calling `commit` again repairs it.
     ///
     /// - Throws: `instant_win.out_of_order` when the clock is at or after the opening instant;
     ///   `instant_win.schedule_conflict` when another schedule is installed; the ledger's and
@@ -36,9 +38,21 @@ public struct InstantWinService: Sendable {
                 context: ["operation": schedule.operation.rawValue, "opensAt": GamesTime.iso8601(schedule.opensAt)])
         }
         let text = schedule.canonicalText
-        guard try await ledger.install(schedule) else { return schedule.commitment }
+        let subject = "operation:\(schedule.operation.rawValue)"
+        if try await !ledger.install(schedule) {
+            // Installed before: recorded too, unless that call stopped in between.
+            var recorded = false
+            try await evidence.forEachEntry { entry in
+                if entry.action == "games.instant_win.commit", entry.subject == subject,
+                    entry.payloadDigest == schedule.commitment
+                {
+                    recorded = true
+                }
+            }
+            if recorded { return schedule.commitment }
+        }
         try await evidence.record(
-            principal, action: "games.instant_win.commit", subject: "operation:\(schedule.operation.rawValue)",
+            principal, action: "games.instant_win.commit", subject: subject,
             details: "schedule \(schedule.commitment.hex): \(schedule.moments.count) moment(s)",
             payload: Data(text.utf8))
         return schedule.commitment

@@ -14,14 +14,16 @@ import Synchronization
 /// - **Insert** checks the limit and enqueues the record under one lock, so the journal's
 ///   order is the index's order, then waits outside the lock until the record is durable
 ///   under the journal's policy (grouped fsync by default: concurrent inserts share one
-///   fsync). A write that fails releases its place in the index and throws.
+///   fsync). A write that fails releases its place in the index and throws `storage.io`
+///   (`storage.full`).
 /// - **Reopening** reads every record once (headers only) to rebuild the index; a torn
 ///   tail is cut by the journal's recovery, and an entry that was never acknowledged may
 ///   or may not be there.
 /// - **Erasure** rewrites the journal without the erased records (the bytes are gone).
 /// - An entry counts against the limit from the moment it is enqueued, before it is
-///   durable: a second submission of the same person arriving meanwhile is refused even
-///   if the first write then fails (the medium failing stops the whole store anyway).
+///   durable: a second submission of the same person arriving meanwhile is refused. A
+///   write that fails gives its place back before the journal accepts the next record, so
+///   the person can submit again once the disk is fixed (see ``FileJournal``, "Failed writes").
 public final class FileParticipationStore: ParticipationStore, PersonalDataEnumerating {
     /// The name of the participation log in a tenant's storage.
     public static let storeName: StoreName = "participations"
@@ -98,7 +100,10 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
             let existing = index.claim(key, maximum: maximumPerPeriod)
             guard existing < maximumPerPeriod else { return .full(existing) }
             do {
-                return .pending(try journal.enqueue([payload]), key)
+                // A failed write gives the place back before the journal takes another record.
+                let ticket = try journal.enqueue(
+                    [payload], onFailure: { [weak self] _ in self?.state.withLock { $0.release(key) } })
+                return .pending(ticket, key)
             } catch {
                 index.release(key)
                 throw error
@@ -107,16 +112,11 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
         switch step {
         case .full(let existing):
             return .limitReached(existing: existing)
-        case .pending(let ticket, let key):
-            do {
-                let sequence = try await ticket.durable().lowerBound
-                return .inserted(
-                    ParticipationEntry(
-                        id: ParticipationEntry.referenceID(sequence: sequence), sequence: sequence, draft: draft))
-            } catch {
-                state.withLock { $0.release(key) }
-                throw error
-            }
+        case .pending(let ticket, _):
+            let sequence = try await ticket.durable().lowerBound
+            return .inserted(
+                ParticipationEntry(
+                    id: ParticipationEntry.referenceID(sequence: sequence), sequence: sequence, draft: draft))
         }
     }
 
@@ -135,6 +135,8 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
         return found
     }
 
+    /// Calls `body` with every entry of `operation` in sequence order, reading the journal; throws
+    /// `storage.corrupted` on a damaged record, or what `body` throws.
     nonisolated(nonsending) public func forEachEntry(
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws {
@@ -183,16 +185,13 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
                 guard constantTimeEquals(bound, fingerprint) else { throw ParticipationSubjects.secretMismatch() }
                 return nil
             }
-            let ticket = try journal.enqueue([Data(EntryCoding.encodeFingerprint(fingerprint))])
+            let ticket = try journal.enqueue(
+                [Data(EntryCoding.encodeFingerprint(fingerprint))],
+                onFailure: { [weak self] _ in self?.state.withLock { $0.fingerprint = nil } })
             index.fingerprint = fingerprint
             return ticket
         }
-        do {
-            _ = try await ticket?.durable()
-        } catch {
-            state.withLock { $0.fingerprint = nil }
-            throw error
-        }
+        _ = try await ticket?.durable()
     }
 
     // MARK: PersonalDataHolder
@@ -200,10 +199,13 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
     /// Every entry about `subject` (see ``ParticipationStore`` for how locators are normalised).
     public func records(of subject: SubjectLocator) async throws -> [PersonalDataRecord] {
         let matches = ParticipationSubjects.matcher(subject)
+        let needle = ParticipationSubjects.needle(subject)
         var records: [PersonalDataRecord] = []
         try await journal.read(from: 0) { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return true }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return true }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 if matches(entry) { records.append(ParticipationSubjects.record(entry)) }
                 return true
@@ -214,16 +216,20 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
 
     /// Erases every entry about `subject` for real and forgets their identity keys.
     public func erase(_ subject: SubjectLocator) async throws -> ErasureOutcome {
-        try await eraseEntries(where: ParticipationSubjects.matcher(subject))
+        try await eraseEntries(
+            holding: ParticipationSubjects.needle(subject), where: ParticipationSubjects.matcher(subject))
     }
 
     /// Sets `field` (a form field, `participant`, `hostKey` or `source`) to `value` in every entry about `subject`.
     public func rectify(_ subject: SubjectLocator, field: String, value: String) async throws -> [String] {
         let matches = ParticipationSubjects.matcher(subject)
+        let needle = ParticipationSubjects.needle(subject)
         var changed: [String] = []
         _ = try await journal.rewrite { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return record.payload }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return record.payload }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 guard matches(entry), let draft = ParticipationSubjects.rectified(entry, field: field, value: value)
                 else { return record.payload }
@@ -263,11 +269,17 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
         }
     }
 
-    private func eraseEntries(where matches: (ParticipationEntry) -> Bool) async throws -> ErasureOutcome {
+    /// Erases the entries `matches` accepts; with a `needle`, records whose bytes do not hold
+    /// it are kept without being decoded.
+    private func eraseEntries(
+        holding needle: [UInt8]? = nil, where matches: (ParticipationEntry) -> Bool
+    ) async throws -> ErasureOutcome {
         var erased: [ParticipationEntry] = []
         _ = try await journal.rewrite { record in
             try record.payload.withUnsafeBytes { bytes in
-                guard case .entry = try EntryCoding.decodeRecord(bytes) else { return record.payload }
+                guard ParticipationSubjects.mayHold(bytes, needle),
+                    case .entry = try EntryCoding.decodeRecord(bytes)
+                else { return record.payload }
                 let entry = try EntryCoding.decodeEntry(bytes, sequence: record.sequence)
                 guard matches(entry) else { return record.payload }
                 erased.append(entry)

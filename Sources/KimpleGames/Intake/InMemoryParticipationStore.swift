@@ -92,6 +92,7 @@ public final class InMemoryParticipationStore: ParticipationStore, PersonalDataE
         }
     }
 
+    /// Calls `body` with every entry of `operation` in sequence order, from memory; rethrows what `body` throws.
     nonisolated(nonsending) public func forEachEntry(
         of operation: OperationID, _ body: (ParticipationEntry) throws -> Bool
     ) async throws {

@@ -34,6 +34,7 @@ public struct AcceptedParticipation: Sendable, Hashable {
 /// The answer of ``IntakeService/submit(_:)`` (G-4): accepted (durable) or rejected with a
 /// stable reason code. Nothing rejected was stored as an entry.
 public enum IntakeResult: Sendable, Hashable {
+    /// Stored durably: the entry, and the instant-win outcome when the operation has one.
     case accepted(AcceptedParticipation)
     /// Refused; the error's `code` is the reason (`participation.duplicate`,
     /// `participation.window_closed`, `participation.robot.honeypot`...), its `context`

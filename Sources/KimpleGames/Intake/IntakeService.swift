@@ -104,6 +104,13 @@ public final class IntakeService: Sendable {
     /// An intake over the tenant's stores.
     ///
     /// - Parameters:
+    ///   - operations: the tenant's operations, read for every submission.
+    ///   - participations: where accepted entries are stored, with the per-person limits.
+    ///   - robotEvents: where refused robots are recorded.
+    ///   - gate: the processing gate, asked before personal data is stored.
+    ///   - transport: where the traffic alert goes.
+    ///   - clock: the clock that dates every submission.
+    ///   - configuration: limits and options of the pipeline.
     ///   - identitySecret: the tenant's identity secret (see ``IdentitySecret``); the
     ///     participation store refuses a secret other than the one it was first used with.
     ///   - decider: the instant-win hook; ``NoInstantWin`` by default.

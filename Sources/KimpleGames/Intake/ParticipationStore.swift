@@ -1,5 +1,13 @@
 import KimpleCore
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 #if canImport(FoundationEssentials)
     import FoundationEssentials
 #else
@@ -31,7 +39,7 @@ public enum ParticipationInsert: Sendable, Hashable {
 ///   increases in insert order and reads return entries in that order.
 /// - **Personal data** (``PersonalDataHolder``): erasure removes the bytes for real and
 ///   forgets the erased entries' identity keys (the person can enter again); the
-///   identity-secret fingerprint is not personal data and survives ``eraseAll()``.
+///   identity-secret fingerprint is not personal data and survives ``KimpleCore/PersonalDataHolder/eraseAll()``.
 public protocol ParticipationStore: PersonalDataHolder {
     /// The tenant whose participations these are.
     var tenant: TenantID { get }
@@ -112,19 +120,65 @@ enum ParticipationSubjects {
     /// the French calling code for national numbers; folding policies of operations are not
     /// applied (a request names the address the person used).
     static func matcher(_ subject: SubjectLocator) -> (ParticipationEntry) -> Bool {
+        let value = comparedValue(subject)
+        switch subject {
+        case .email:
+            return { $0.draft.fields.contains { $0.category.isWithin(.email) && $0.value == value } }
+        case .phone:
+            return { $0.draft.fields.contains { $0.category.isWithin(.phone) && $0.value == value } }
+        case .participant:
+            return { $0.draft.participant?.rawValue == value }
+        case .hostKey:
+            return { $0.draft.hostKey == value }
+        }
+    }
+
+    /// The value an entry about `subject` holds, as ``matcher(_:)`` compares it.
+    private static func comparedValue(_ subject: SubjectLocator) -> String {
         switch subject {
         case .email(let address):
-            let normalized =
-                (try? EmailAddress.normalize((try? TextNormalizer.normalize(address, field: "email")) ?? address))
+            return (try? EmailAddress.normalize((try? TextNormalizer.normalize(address, field: "email")) ?? address))
                 ?? address.lowercased()
-            return { $0.draft.fields.contains { $0.category.isWithin(.email) && $0.value == normalized } }
         case .phone(let number):
-            let normalized = (try? PhoneNumber.normalize(number.trimmedText, callingCode: "33")) ?? number
-            return { $0.draft.fields.contains { $0.category.isWithin(.phone) && $0.value == normalized } }
+            return (try? PhoneNumber.normalize(number.trimmedText, callingCode: "33")) ?? number
         case .participant(let participant):
-            return { $0.draft.participant == participant }
+            return participant.rawValue
         case .hostKey(let key):
-            return { $0.draft.hostKey == key }
+            return key
+        }
+    }
+
+    /// The UTF-8 bytes every stored entry about `subject` holds verbatim (the compared value:
+    /// the binary form writes strings as raw UTF-8), so a file store can skip decoding the
+    /// records that lack them; `nil` when there is nothing to look for.
+    ///
+    /// Only an ASCII value gives a needle: ``matcher(_:)`` compares strings by canonical
+    /// equivalence, and only for ASCII text is that the same as comparing bytes.
+    static func needle(_ subject: SubjectLocator) -> [UInt8]? {
+        let bytes = Array(comparedValue(subject).utf8)
+        guard !bytes.isEmpty, bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        return bytes
+    }
+
+    /// Whether `record` may be about the subject of `needle`: `false` only when the bytes
+    /// cannot hold it.
+    static func mayHold(_ record: UnsafeRawBufferPointer, _ needle: [UInt8]?) -> Bool {
+        guard let needle else { return true }
+        guard let first = needle.first, record.count >= needle.count, let base = record.baseAddress else {
+            return false
+        }
+        return needle.withUnsafeBytes { wanted in
+            guard let wantedBase = wanted.baseAddress else { return false }
+            var offset = 0
+            // memchr finds each candidate start, memcmp checks it: both run at C speed.
+            while record.count - offset >= needle.count {
+                guard let hit = memchr(base + offset, Int32(first), record.count - offset - needle.count + 1) else {
+                    return false
+                }
+                if memcmp(hit, wantedBase, needle.count) == 0 { return true }
+                offset = UnsafeRawPointer(hit) - base + 1
+            }
+            return false
         }
     }
 

@@ -11,6 +11,7 @@ public struct JuryMark: Sendable, Hashable, Codable {
     /// The mark, on the contest's scale.
     public var mark: Decimal
 
+    /// A mark; checked against the contest's scale and jurors when ranking.
     public init(juror: String, entryID: String, mark: Decimal) {
         self.juror = juror
         self.entryID = entryID
@@ -20,10 +21,14 @@ public struct JuryMark: Sendable, Hashable, Codable {
 
 /// An entry of a contest: its id, when it was made, its tie-break estimate.
 public struct ContestEntry: Sendable, Hashable, Codable {
+    /// The entry's id.
     public var entryID: String
+    /// When the entry was made: the earlier entry wins a tie the estimate did not break.
     public var enteredAt: Date
+    /// The answer to the tie-break question, or `nil` when the entrant gave none.
     public var estimate: Decimal?
 
+    /// An entry.
     public init(entryID: String, enteredAt: Date, estimate: Decimal? = nil) {
         self.entryID = entryID
         self.enteredAt = enteredAt
@@ -44,6 +49,7 @@ public struct ContestScore: Sendable, Hashable, Codable {
     public var mean: Decimal?
     /// The tie-break estimate and its distance to the answer.
     public var estimate: Decimal?
+    /// The distance between the estimate and the answer (`nil` without either); the smaller ranks first.
     public var distance: Decimal?
     /// When the entry was made.
     public var enteredAt: Date
@@ -66,6 +72,7 @@ public struct Contest: Sendable, Hashable, Codable {
     public var jurors: [String]
     /// The lowest and highest marks allowed.
     public var lowestMark: Decimal
+    /// The highest mark allowed (20 by default); ``lowestMark`` is the lowest (0 by default).
     public var highestMark: Decimal
     /// Whether every juror must mark every entry before ranking. When `false`, an entry ranks
     /// by the mean of the marks it got, and an entry without marks comes last.
@@ -73,6 +80,7 @@ public struct Contest: Sendable, Hashable, Codable {
     /// The tie-break question, if any.
     public var tieBreak: TieBreakQuestion?
 
+    /// A contest; marks run from 0 to 20 by default and every juror must mark every entry.
     public init(
         jurors: [String], lowestMark: Decimal = 0, highestMark: Decimal = 20, requiresEveryMark: Bool = true,
         tieBreak: TieBreakQuestion? = nil

@@ -36,6 +36,7 @@ public struct QuizQuestion: Sendable, Hashable, Codable {
     /// How answers are compared.
     public var matching: AnswerMatching
 
+    /// A question worth `points` (1 by default), matched exactly by default; checked by ``Quiz/validate()``.
     public init(id: String, acceptedAnswers: [String], points: Int = 1, matching: AnswerMatching = .exact) {
         self.id = id
         self.acceptedAnswers = acceptedAnswers
@@ -66,6 +67,7 @@ public struct TieBreakQuestion: Sendable, Hashable, Codable {
     /// The right value.
     public var answer: Decimal
 
+    /// A tie-break question and its right value.
     public init(id: String, answer: Decimal) {
         self.id = id
         self.answer = answer
@@ -89,6 +91,7 @@ public struct QuizAnswerSheet: Sendable, Hashable, Codable {
     /// The tie-break estimate, if given.
     public var estimate: Decimal?
 
+    /// An answer sheet.
     public init(entryID: String, enteredAt: Date, answers: [String: String], estimate: Decimal? = nil) {
         self.entryID = entryID
         self.enteredAt = enteredAt
@@ -110,6 +113,7 @@ public struct QuizScore: Sendable, Hashable, Codable {
     /// The tie-break estimate and its distance to the answer (`nil` without an estimate or a
     /// tie-break question).
     public var estimate: Decimal?
+    /// The distance between the estimate and the answer; the smaller ranks first among equal points.
     public var distance: Decimal?
     /// When the entry was made.
     public var enteredAt: Date
@@ -149,6 +153,7 @@ public struct Quiz: Sendable, Hashable, Codable {
     /// The tie-break question, if any.
     public var tieBreak: TieBreakQuestion?
 
+    /// A quiz; checked by ``validate()``.
     public init(questions: [QuizQuestion], tieBreak: TieBreakQuestion? = nil) {
         self.questions = questions
         self.tieBreak = tieBreak

@@ -21,12 +21,15 @@ extension KimpleError.Code {
 public struct VotePhases: Sendable, Hashable, Codable {
     /// Entries are accepted in `[entryOpensAt, entryClosesAt)`.
     public var entryOpensAt: Date
+    /// The end of the entry phase, excluded.
     public var entryClosesAt: Date
     /// Votes are accepted in `[votingOpensAt, votingClosesAt)`, starting at or after the end of
     /// the entry phase.
     public var votingOpensAt: Date
+    /// The end of the voting phase, excluded.
     public var votingClosesAt: Date
 
+    /// The phases; their order is checked when a vote is cast (`vote.invalid`).
     public init(entryOpensAt: Date, entryClosesAt: Date, votingOpensAt: Date, votingClosesAt: Date) {
         self.entryOpensAt = entryOpensAt
         self.entryClosesAt = entryClosesAt
@@ -89,6 +92,7 @@ public struct Ballot: Sendable, Hashable, Codable {
     /// When the vote was cast, in milliseconds since 1970.
     public var castAtMilliseconds: Int64
 
+    /// A ballot; `castAt` is kept to the millisecond.
     public init(operation: OperationID, candidate: String, personKey: String, period: String, castAt: Date) {
         self.operation = operation
         self.candidate = candidate

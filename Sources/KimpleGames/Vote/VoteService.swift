@@ -15,6 +15,7 @@ public struct VoteRules: Sendable, Hashable, Codable {
     /// The entry ids that can be voted for (the entries accepted in the entry phase).
     public var candidates: Set<String>
 
+    /// The rules; one vote per candidate for the whole vote by default.
     public init(phases: VotePhases, period: VotePeriod = .wholeVote, candidates: Set<String>) {
         self.phases = phases
         self.period = period
@@ -52,6 +53,7 @@ public struct VoteService: Sendable {
     private let gate: any ProcessingGate
     private let clock: any Clock
 
+    /// A service for `tenant`'s votes: ballots go through `gate` (personal data) and are timed by `clock`.
     public init(tenant: TenantID, store: any VoteStore, gate: any ProcessingGate, clock: any Clock) {
         self.tenant = tenant
         self.store = store

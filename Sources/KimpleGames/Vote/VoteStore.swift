@@ -54,6 +54,17 @@ final class VoteCounts: Sendable {
         }
     }
 
+    /// Takes back `ballot`, whose write failed: it is not counted and may be cast again.
+    func withdraw(_ ballot: Ballot) {
+        state.withLock { state in
+            guard state.keys.remove(ballot.key) != nil else { return }
+            state.counts[ballot.operation]?[ballot.candidate, default: 1] -= 1
+            if state.counts[ballot.operation]?[ballot.candidate] == 0 {
+                state.counts[ballot.operation]?[ballot.candidate] = nil
+            }
+        }
+    }
+
     /// Applies a ballot read back from storage.
     func restore(_ ballot: Ballot) {
         state.withLock { state in
@@ -74,10 +85,12 @@ public final class InMemoryVoteStore: VoteStore {
     /// An empty store.
     public init() {}
 
+    /// Counts `ballot` unless its key (person, candidate, period) was counted: `true` when counted now.
     public func cast(_ ballot: Ballot) async throws -> Bool {
         try counts.cast(ballot) { true } ?? false
     }
 
+    /// Votes counted per candidate of `operation`.
     public func tally(_ operation: OperationID) async throws -> [String: Int] {
         counts.tally(operation)
     }
@@ -134,13 +147,19 @@ public final class FileVoteStore: VoteStore {
     /// Waits for pending writes and closes the journal.
     public func close() { journal.close() }
 
+    /// Counts `ballot` unless its key (person, candidate, period) was counted, and returns once its
+    /// journal record is durable: `true` when counted now. Throws the journal's `storage.` errors
+    /// (the vote is then not counted).
     public func cast(_ ballot: Ballot) async throws -> Bool {
         let payload = try JSONCoding.encode(ballot)
-        guard let ticket = try counts.cast(ballot, persist: { try journal.enqueue([payload]) }) else { return false }
+        let counts = self.counts
+        let persist = { try self.journal.enqueue([payload], onFailure: { _ in counts.withdraw(ballot) }) }
+        guard let ticket = try counts.cast(ballot, persist: persist) else { return false }
         _ = try await ticket.durable()
         return true
     }
 
+    /// Votes counted per candidate of `operation`, from memory.
     public func tally(_ operation: OperationID) async throws -> [String: Int] {
         counts.tally(operation)
     }

@@ -16,11 +16,13 @@ public enum PublishedCount: Sendable, Hashable, Codable, CustomStringConvertible
     /// The number, or `x` when suppressed.
     public var description: String { value.map(String.init) ?? "x" }
 
+    /// Decodes a number as ``value(_:)`` and `null` as ``suppressed``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         self = container.decodeNil() ? .suppressed : .value(try container.decode(Int.self))
     }
 
+    /// Encodes ``value(_:)`` as the number and ``suppressed`` as `null`.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         switch self {

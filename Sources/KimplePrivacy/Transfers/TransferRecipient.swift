@@ -15,8 +15,11 @@ public enum OrganisationKind: String, Sendable, Hashable, Codable, CaseIterable 
 
 /// A certification scheme that an adequacy decision may require of the recipient (P-8).
 public struct CertificationScheme: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The scheme's stable name, such as `eu_us_data_privacy_framework`.
     public let rawValue: String
+    /// A scheme from its name; the SDK declares the schemes the adequacy decisions it knows require.
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// The scheme's name.
     public var description: String { rawValue }
 
     /// The EU–US Data Privacy Framework (Commission Implementing Decision (EU) 2023/1795):

@@ -71,4 +71,24 @@ struct TransportTests {
             #expect(pending == [message("kept")])
         }
     }
+
+    // SPEC K-7
+    @Test("closing the file outbox releases its lock; later calls throw storage.closed")
+    func outboxClose() async throws {
+        try await withTemporaryDirectory { directory in
+            let outbox = try FileOutbox(directory: directory, clock: clock)
+            try await outbox.send(message("kept"))
+            outbox.close()
+            outbox.close()
+            let reopened = try FileOutbox(directory: directory, clock: clock)
+            defer { reopened.close() }
+            #expect(try reopened.pendingMessages() == [message("kept")])
+            let closed: (any Error) -> Bool = { ($0 as? KimpleError)?.code == .storageClosed }
+            await #expect { try await outbox.send(message("late")) } throws: { closed($0) }
+            #expect { try outbox.pendingMessages() } throws: { closed($0) }
+            #expect { try outbox.deliveredMessages() } throws: { closed($0) }
+            await #expect { _ = try await outbox.deliverPending { _ in } } throws: { closed($0) }
+            #expect(try reopened.pendingMessages() == [message("kept")], "the closed handle wrote nothing")
+        }
+    }
 }

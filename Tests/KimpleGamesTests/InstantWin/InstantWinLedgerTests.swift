@@ -266,4 +266,25 @@ struct InstantWinLedgerTests {
         }
         #expect(try await ledger.schedule(for: "late-op") == nil)
     }
+
+    // SPEC G-6, K-5
+    @Test("a commit interrupted after installing the schedule is recorded when committed again, once")
+    func interruptedCommitIsRepaired() async throws {
+        let clock = ManualClock(opens.addingTimeInterval(-3600))
+        let evidence = ResultsFixtures.evidence(clock: clock)
+        let ledger = InMemoryInstantWinLedger()
+        let service = InstantWinService(ledger: ledger, evidence: evidence, clock: clock)
+        let schedule = try InstantWinSchedule.generate(
+            operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes,
+            prizes: [InstantWinPrize(code: "cap", quantity: 5)], seed: DrawSeed.random())
+        // The first call stopped between the ledger and the evidence log.
+        #expect(try await ledger.install(schedule))
+        #expect(try await evidence.entries().isEmpty)
+
+        #expect(try await service.commit(schedule, by: ResultsFixtures.organizer) == schedule.commitment)
+        #expect(try await service.commit(schedule, by: ResultsFixtures.organizer) == schedule.commitment)
+        let commits = try await evidence.entries().filter { $0.action == "games.instant_win.commit" }
+        #expect(commits.count == 1)
+        #expect(commits.first?.payloadDigest == schedule.commitment)
+    }
 }

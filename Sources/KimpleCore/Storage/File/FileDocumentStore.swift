@@ -13,7 +13,10 @@ import Synchronization
 ///   visible to readers.
 /// - Every `snapshotInterval` commits, the store writes `snapshot.kds` atomically and
 ///   deletes the journal segments it covers, so reopening reads the snapshot plus a short
-///   journal tail.
+///   journal tail. A snapshot that cannot be written does not fail the (durable) commit
+///   that triggered it; the next interval tries again, and ``compact()`` reports the error.
+/// - A commit whose write fails throws `storage.io` (`storage.full`) and is not visible;
+///   the store goes on with the next commit (see ``FileJournal``, "Failed writes").
 /// - Meant for documents that fit in memory: operations, contracts, invoices,
 ///   instructions, counters. Large streams belong in a ``RecordLog``.
 public final class FileDocumentStore: HistoryCompactingDocumentStore {
@@ -79,6 +82,8 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         self.state = Mutex(State(committed: documents, appliedThrough: applied))
     }
 
+    /// The committed document at `key`, or `nil`; throws the failure that made the store unusable
+    /// (`storage.io`) after a write to disk failed.
     public func get(_ key: String) async throws -> Document? {
         try state.withLock { state in
             if let failure = state.failure { throw failure }
@@ -86,6 +91,9 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         }
     }
 
+    /// Writes `writes` as one journal record and returns once it is durable; only then are they visible.
+    /// Throws `storage.conflict` (nothing written) when a condition fails, `core.invalid_argument` for an
+    /// invalid key or a key written twice, `storage.record_too_large`, `storage.io`, `storage.closed`.
     @discardableResult
     public func commit(_ writes: [DocumentWrite]) async throws -> [String: UInt64] {
         try DocumentRules.validate(writes, maximumValueSize: maximumValueSize)
@@ -99,9 +107,9 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
             }
             // Sequence assigned while holding the state lock: commit order = journal order.
             // The write becomes visible on the flushing thread the moment it is durable.
-            let ticket = try journal.enqueue([payload]) { [weak self] range in
-                self?.applyDurable(through: range.upperBound)
-            }
+            let ticket = try journal.enqueue(
+                [payload], onDurable: { [weak self] range in self?.applyDurable(through: range.upperBound) },
+                onFailure: { [weak self] range in self?.discardFailed(from: range.lowerBound) })
             let sequence = ticket.range.lowerBound
             for write in writes {
                 state.overlay[write.key] = (sequence, Self.document(for: write, version: sequence))
@@ -109,21 +117,16 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
             state.pending.append(Pending(sequence: sequence, writes: writes))
             return ticket
         }
-        let sequence: UInt64
-        do {
-            sequence = try await ticket.durable().lowerBound
-        } catch {
-            let failure =
-                (error as? KimpleError) ?? KimpleError(.storageIO, "The commit could not be written: \(error)")
-            state.withLock { $0.failure = failure }
-            throw failure
-        }
+        // A failed write was already taken back by `discardFailed` (and the journal goes on).
+        let sequence = try await ticket.durable().lowerBound
         let snapshotDue = state.withLock { state -> Bool in
             guard state.commitsSinceSnapshot >= snapshotInterval, !state.snapshotting else { return false }
             state.snapshotting = true
             return true
         }
-        if snapshotDue { try writeSnapshot() }
+        // The commit is durable: a snapshot that cannot be written (a full disk) must not
+        // report it as failed. The journal still holds everything; the next interval retries.
+        if snapshotDue { try? writeSnapshot() }
         var versions: [String: UInt64] = [:]
         for write in writes {
             if case .delete = write { continue }
@@ -132,6 +135,7 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         return versions
     }
 
+    /// Every committed document whose key starts with `prefix`, in UTF-8 byte order of the keys.
     public func documents(withPrefix prefix: String) async throws -> [Document] {
         let matching = try state.withLock { state in
             if let failure = state.failure { throw failure }
@@ -177,6 +181,16 @@ public final class FileDocumentStore: HistoryCompactingDocumentStore {
         let bytes = DocumentSnapshot.encode(documents, coveredSequence: covered)
         try AtomicFile.write(bytes, to: directory.path + "/" + Self.snapshotName)
         try journal.removeSegments(coveredThrough: covered)
+    }
+
+    /// Forgets the pending commits from `sequence` on: their write failed (the journal fails
+    /// a failed batch and every one queued behind it, and calls this before accepting
+    /// another commit), so later commits' conditions are checked without them.
+    private func discardFailed(from sequence: UInt64) {
+        state.withLock { state in
+            state.pending.removeAll { $0.sequence >= sequence }
+            state.overlay = state.overlay.filter { $0.value.sequence < sequence }
+        }
     }
 
     /// Makes every pending commit up to `sequence` visible (the journal is written in

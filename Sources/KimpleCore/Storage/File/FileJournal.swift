@@ -25,6 +25,14 @@ import Synchronization
 ///   ``recovery``. Damage in the middle of a file (media failure) is copied to
 ///   `quarantine/` and cut out; records before and after it are kept, and the report
 ///   says what was set aside.
+/// - **Failed writes.** When a write or its fsync fails (EIO, a full disk...), the batch and
+///   every batch queued behind it fail with `storage.io` (`storage.full` for a full disk),
+///   never visible, and the segment is truncated back to its last durable size, that
+///   truncation fsynced: a torn frame never stays for the next append to land after, and
+///   the frames of a failed fsync (whose pages the kernel may have dropped) never come back.
+///   The handle then goes on: the next append is written where the failed one started.
+///   If the rollback fails too, the handle refuses writes until the store is reopened
+///   (recovery then cuts whatever torn bytes are left).
 /// - **Lock.** One handle per directory: a second open, from this process or another,
 ///   fails at once with `storage.locked`.
 /// - **Appends wait during a ``rewrite(_:)``**, which erases records for real.
@@ -49,12 +57,15 @@ public final class FileJournal: RecordLog {
         /// The largest payload accepted by default: 16 MiB.
         public static let defaultMaximumRecordSize = 16 << 20
 
+        /// When an append counts as durable; grouped commit by default.
         public var durability: Durability
         /// A segment is closed and a new one started once it exceeds this size.
         public var segmentSize: Int
         /// The largest payload accepted (at most 1 GiB).
         public var maximumRecordSize: Int
 
+        /// Options; `segmentSize` is at least 4 KiB (64 MiB by default) and `maximumRecordSize` between
+        /// 1 byte and 1 GiB (16 MiB by default): values outside are clamped.
         public init(
             durability: Durability = .grouped, segmentSize: Int = 64 << 20,
             maximumRecordSize: Int = Options.defaultMaximumRecordSize
@@ -130,6 +141,7 @@ public final class FileJournal: RecordLog {
         var frames: [UInt8]
         var ticket: AppendTicket
         var onDurable: (@Sendable (ClosedRange<UInt64>) -> Void)?
+        var onFailure: (@Sendable (ClosedRange<UInt64>) -> Void)?
     }
 
     struct Queue {
@@ -183,6 +195,10 @@ public final class FileJournal: RecordLog {
 
     // MARK: RecordLog
 
+    /// Appends the batch and returns once it is durable under ``Options/durability``. Throws
+    /// `core.invalid_argument` for an empty batch, `storage.record_too_large`, `storage.conflict` when
+    /// `condition` no longer holds, `storage.io` when the disk fails (the journal then refuses writes),
+    /// `storage.closed`.
     public func append(contentsOf payloads: [Data], condition: AppendCondition) async throws -> ClosedRange<UInt64> {
         try await enqueue(payloads, condition: condition).durable()
     }
@@ -194,9 +210,16 @@ public final class FileJournal: RecordLog {
     /// `onDurable` runs on the journal's flushing thread as soon as the batch is durable,
     /// before any waiter is resumed, batches in sequence order: a store uses it to make
     /// the write visible without depending on when the appending task runs again.
+    ///
+    /// `onFailure` runs on the flushing thread when the batch failed (a write or an fsync
+    /// failed: see "Failed writes" in the type's documentation), before any waiter is
+    /// resumed and before the journal accepts another append, failed batches newest first:
+    /// a store uses it to take back what it reserved at enqueue time (an index slot, a prize
+    /// moment, a pending document), so that no later decision builds on a write that is not there.
     package func enqueue(
         _ payloads: [Data], condition: AppendCondition = .none,
-        onDurable: (@Sendable (ClosedRange<UInt64>) -> Void)? = nil
+        onDurable: (@Sendable (ClosedRange<UInt64>) -> Void)? = nil,
+        onFailure: (@Sendable (ClosedRange<UInt64>) -> Void)? = nil
     ) throws -> AppendTicket {
         guard !payloads.isEmpty else { throw KimpleError.emptyBatch() }
         var checksums: [UInt32] = []
@@ -238,7 +261,7 @@ public final class FileJournal: RecordLog {
             q.nextSequence = last + 1
             q.lastAssigned = last
             let ticket = AppendTicket(range: first...last)
-            q.batches.append(PendingBatch(frames: frames, ticket: ticket, onDurable: onDurable))
+            q.batches.append(PendingBatch(frames: frames, ticket: ticket, onDurable: onDurable, onFailure: onFailure))
             let start = !q.flushing
             q.flushing = true
             return (ticket, start)
@@ -249,6 +272,8 @@ public final class FileJournal: RecordLog {
         return ticket
     }
 
+    /// Calls `body` with each record at or after `sequence`, reading the segment files; each frame's
+    /// checksum is checked and a damaged one throws `storage.corrupted`.
     nonisolated(nonsending) public func read(from sequence: UInt64, _ body: (LogRecord) throws -> Bool) async throws {
         try readSync(from: sequence, body)
     }
@@ -269,16 +294,20 @@ public final class FileJournal: RecordLog {
         }
     }
 
+    /// The number of records. Throws `storage.closed` after ``close()``.
     public func count() async throws -> Int {
         try checkOpen()
         return visible.withLock { $0.count }
     }
 
+    /// The last record's sequence, or `nil` when the journal is empty. Throws `storage.closed` after ``close()``.
     public func lastSequence() async throws -> UInt64? {
         try checkOpen()
         return visible.withLock { $0.lastSequence }
     }
 
+    /// Rewrites the segments that hold a changed or removed record into new files, each swapped in
+    /// atomically, then fsynced; appends wait meanwhile. This removes erased bytes from the disk.
     nonisolated(nonsending) public func rewrite(_ transform: (LogRecord) throws -> Data?) async throws -> RewriteSummary
     {
         try writer.withLock { _ in
@@ -343,23 +372,27 @@ public final class FileJournal: RecordLog {
     package func removeSegments(coveredThrough sequence: UInt64) throws {
         try writer.withLock { _ in
             try checkWritable()
-            var segments = visible.withLock { $0.segments }
-            if let active = segments.last, let last = active.lastSequence, last <= sequence {
-                segments.append(try createSegment(first: last + 1, floor: active.segment.header.sequenceFloor))
+            if let active = visible.withLock({ $0.segments.last }), let last = active.lastSequence, last <= sequence {
+                let created = try createSegment(first: last + 1, floor: active.segment.header.sequenceFloor)
+                visible.withLock { $0.segments.append(created) }
             }
+            let segments = visible.withLock { $0.segments }
             var removable = 0
             for state in segments.dropLast() {
                 guard state.lastSequence.map({ $0 <= sequence }) ?? true else { break }
                 removable += 1
             }
-            guard removable > 0 || segments.count != visible.withLock({ $0.segments.count }) else { return }
-            for state in segments.prefix(removable) { try POSIX.remove(state.segment.path) }
-            try POSIX.syncDirectory(path)
+            guard removable > 0 else { return }
+            // Forget the covered segments before deleting their files: whatever fails below,
+            // the active segment is one the directory still holds (appends never go to a
+            // deleted file), and a covered file left behind is only read again, harmlessly.
             let kept = Array(segments.dropFirst(removable))
             visible.withLock { visible in
                 visible.segments = kept
                 visible.count = kept.reduce(0) { $0 + $1.count }
             }
+            for state in segments.prefix(removable) { try POSIX.remove(state.segment.path) }
+            try POSIX.syncDirectory(path)
         }
     }
 
@@ -400,19 +433,54 @@ public final class FileJournal: RecordLog {
                 for batch in batches { batch.onDurable?(batch.ticket.range) }
                 for batch in batches { batch.ticket.complete(.success(())) }
             } catch {
-                let failure =
-                    (error as? KimpleError)
-                    ?? KimpleError(.storageIO, "The journal could not be written: \(error)", context: ["path": path])
-                let abandoned = queue.withLock { q in
-                    q.failure = failure
-                    q.flushing = false
-                    defer { q.batches.removeAll() }
-                    return q.batches
-                }
-                for batch in batches + abandoned { batch.ticket.complete(.failure(failure)) }
+                fail(batches, error)
                 return
             }
         }
+    }
+
+    /// A write of `batches` failed: fails them and every batch queued behind them (whose
+    /// stores decided against a state that included the failed ones). When the segment was
+    /// rolled back to its last durable size, the journal goes on: the failed sequence numbers
+    /// are handed out again (they were never visible) and the next append is written where
+    /// the failed one started. When it was not, the handle refuses writes until reopened.
+    private func fail(_ batches: [PendingBatch], _ error: any Error) {
+        let rolledBack = !(error is Unrecoverable)
+        let cause = (error as? Unrecoverable)?.cause ?? error
+        let failure =
+            (cause as? KimpleError)
+            ?? KimpleError(.storageIO, "The journal could not be written: \(cause)", context: ["path": path])
+        let lastVisible = visible.withLock { $0.lastSequence }
+        let abandoned = queue.withLock { q in
+            // Refuse appends until the stores have taken back what the failed batches reserved.
+            q.failure = failure
+            if let first = batches.first?.ticket.range.lowerBound {
+                q.nextSequence = first
+                q.lastAssigned = lastVisible
+            }
+            defer { q.batches.removeAll() }
+            return q.batches
+        }
+        let failed = batches + abandoned
+        for batch in failed.reversed() { batch.onFailure?(batch.ticket.range) }
+        queue.withLock { q in
+            q.flushing = false
+            if rolledBack {
+                q.failure = nil
+            } else {
+                q.failure = KimpleError(
+                    failure.code,
+                    failure.message
+                        + " The journal could not be brought back to its last durable state: close and reopen the store.",
+                    context: failure.context)
+            }
+        }
+        for batch in failed { batch.ticket.complete(.failure(failure)) }
+    }
+
+    /// A write failed and the segment could not be rolled back to its last durable size.
+    private struct Unrecoverable: Error {
+        var cause: any Error
     }
 
     /// Writes `bytes` (whole frames of `batches`) at the end of the active segment and
@@ -429,10 +497,18 @@ public final class FileJournal: RecordLog {
                 try POSIX.writeAll(active.segment.fd, $0, at: active.size, path: active.segment.path)
             }
             if options.durability != .none { try POSIX.sync(active.segment.fd, path: active.segment.path) }
-        } catch {
-            // Leave no partial frame behind for readers of this process; recovery would cut it anyway.
-            try? POSIX.truncate(active.segment.fd, to: active.size, path: active.segment.path)
-            throw error
+        } catch let writeError {
+            // Roll the segment back to its last durable size: no torn frame stays for the next
+            // append to land after, and no frame of a failed fsync (whose pages the kernel may
+            // have dropped, or may still write later) can come back after a crash. The
+            // truncation is made durable itself before the journal accepts another write.
+            do {
+                try POSIX.truncate(active.segment.fd, to: active.size, path: active.segment.path)
+                if options.durability != .none { try POSIX.sync(active.segment.fd, path: active.segment.path) }
+            } catch {
+                throw Unrecoverable(cause: writeError)
+            }
+            throw writeError
         }
         var offset = active.size
         var added = 0
@@ -552,7 +628,8 @@ struct SegmentReader {
                     segment.fd, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<wanted]), at: offset,
                     path: segment.path)
             }
-            guard got == wanted else { throw corrupted(state, offset, "the file is shorter than expected") }
+            // Fewer bytes than this handle wrote and synced: the read failed, the file did not.
+            guard got == wanted else { throw POSIX.shortRead(segment.path, expected: wanted, got: got) }
             var position = 0
             var needed = 0
             let stop: Bool = try buffer.withUnsafeBytes { all in

@@ -46,6 +46,8 @@ public final class FileStorage: StorageBackend {
         try POSIX.makeDirectories(root.path + "/tenants")
     }
 
+    /// The ``FileJournal`` at `<root>/tenants/<tenant>/logs/<name>/`, opened on first use; the same
+    /// instance every time. Throws `storage.locked` when another process holds it, `storage.closed`.
     public func recordLog(tenant: TenantID, name: StoreName) async throws -> any RecordLog {
         try journal(tenant: tenant, name: name)
     }
@@ -63,6 +65,8 @@ public final class FileStorage: StorageBackend {
         }
     }
 
+    /// The ``FileDocumentStore`` at `<root>/tenants/<tenant>/documents/<name>/`, opened on first use;
+    /// the same instance every time. Throws `storage.locked` when another process holds it, `storage.closed`.
     public func documentStore(tenant: TenantID, name: StoreName) async throws -> any DocumentStore {
         try state.withLock { state in
             if state.closed { throw KimpleError.closed(root.path) }
@@ -75,6 +79,7 @@ public final class FileStorage: StorageBackend {
         }
     }
 
+    /// Every tenant with a directory under `<root>/tenants/`.
     public func tenants() async throws -> [TenantID] {
         try POSIX.list(root.path + "/tenants").compactMap { TenantID(rawValue: $0) }
     }

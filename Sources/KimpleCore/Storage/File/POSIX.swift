@@ -7,13 +7,20 @@
 #endif
 
 /// Thin, checked wrappers over the POSIX file calls the file stores need. Every failure
-/// becomes a `storage.io` error naming the call, the path and the system's reason.
+/// becomes a `storage.io` error naming the call, the path and the system's reason
+/// (`storage.full` when the disk or the quota is full). Tests inject faults under these
+/// wrappers with ``FileFaults``.
 package enum POSIX {
     package static func error(_ call: String, _ path: String, _ code: Int32 = errno) -> KimpleError {
         let reason = String(cString: strerror(code))
+        if code == ENOSPC || code == EDQUOT {
+            return KimpleError(
+                .storageFull, "\(call) failed: \(reason). Free space on the disk of the store, then retry.",
+                context: ["call": call, "path": path, "errno": String(code)])
+        }
         return KimpleError(
             .storageIO, "\(call) failed: \(reason). Check the disk, its free space and the permissions of the store.",
-            context: ["path": path, "errno": String(code)])
+            context: ["call": call, "path": path, "errno": String(code)])
     }
 
     package static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws -> Int32 {
@@ -30,6 +37,19 @@ package enum POSIX {
 
     /// Writes all of `bytes` at `offset`.
     package static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, at offset: Int64, path: String) throws {
+        if let fault = FileFaults.fault(.write, path) {
+            let (written, code): (Int, Int32) =
+                switch fault {
+                case .partialWrite(let count): (count, EIO)
+                case .noSpace(let count): (count, ENOSPC)
+                default: (0, EIO)
+                }
+            let prefix = min(max(0, written), bytes.count)
+            if prefix > 0 {
+                try writeAll(fd, UnsafeRawBufferPointer(rebasing: bytes[0..<prefix]), at: offset, path: path)
+            }
+            throw error("write", path, code)
+        }
         var done = 0
         while done < bytes.count {
             let n = pwrite(fd, bytes.baseAddress.map { $0 + done }, bytes.count - done, off_t(offset) + off_t(done))
@@ -48,9 +68,11 @@ package enum POSIX {
     )
         throws -> Int
     {
+        var limit = buffer.count
+        if case .shortRead(let count) = FileFaults.fault(.read, path) { limit = min(limit, max(0, count)) }
         var done = 0
-        while done < buffer.count {
-            let n = pread(fd, buffer.baseAddress.map { $0 + done }, buffer.count - done, off_t(offset) + off_t(done))
+        while done < limit {
+            let n = pread(fd, buffer.baseAddress.map { $0 + done }, limit - done, off_t(offset) + off_t(done))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw error("read", path)
@@ -61,19 +83,30 @@ package enum POSIX {
         return done
     }
 
-    /// Reads the whole file at `path`.
+    /// Reads the whole file at `path`. A read that ends before the size the file reported
+    /// throws `storage.io` (never a shorter file: recovery would take the missing end for a
+    /// torn tail and cut acknowledged records).
     package static func readFile(_ path: String) throws -> [UInt8] {
         let fd = try open(path, O_RDONLY)
         defer { close(fd) }
         let size = try fileSize(fd, path: path)
         var bytes = [UInt8](repeating: 0, count: Int(size))
         let n = try bytes.withUnsafeMutableBytes { try read(fd, into: $0, at: 0, path: path) }
-        if n < bytes.count { bytes.removeLast(bytes.count - n) }
+        guard n == bytes.count else { throw shortRead(path, expected: bytes.count, got: n) }
         return bytes
+    }
+
+    /// A read that returned fewer bytes than the file holds.
+    package static func shortRead(_ path: String, expected: Int, got: Int) -> KimpleError {
+        KimpleError(
+            .storageIO,
+            "read failed: it returned \(got) of \(expected) bytes. Nothing was changed; check the disk and retry.",
+            context: ["call": "read", "path": path, "expected": String(expected), "read": String(got)])
     }
 
     /// Makes written data and the file's size durable.
     package static func sync(_ fd: Int32, path: String) throws {
+        if FileFaults.fault(.sync, path) != nil { throw error("fdatasync", path, EIO) }
         #if canImport(Darwin)
             if fcntl(fd, F_FULLFSYNC) == 0 { return }
             if fsync(fd) != 0 { throw error("fsync", path) }
@@ -86,6 +119,7 @@ package enum POSIX {
 
     /// Makes the directory's entries (created, renamed, removed files) durable.
     package static func syncDirectory(_ path: String) throws {
+        if FileFaults.fault(.sync, path) != nil { throw error("fsync", path, EIO) }
         let fd = try open(path, O_RDONLY | O_DIRECTORY)
         defer { close(fd) }
         while fsync(fd) != 0 {
@@ -106,6 +140,7 @@ package enum POSIX {
     }
 
     package static func rename(_ from: String, _ to: String) throws {
+        if FileFaults.fault(.rename, to) != nil { throw error("rename", to, EIO) }
         guard systemRename(from, to) == 0 else { throw error("rename", to) }
     }
 

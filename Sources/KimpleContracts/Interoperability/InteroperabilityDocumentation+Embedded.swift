@@ -168,6 +168,7 @@ extension InteroperabilityDocumentation {
                 <outbox>/LOCK
                 <outbox>/pending/<sha256 of the idempotency key, hex>.json     accepted, not yet delivered
                 <outbox>/delivered/<sha256 of the idempotency key, hex>.json   delivered
+                <outbox>/damaged/<file name>                                    a pending file that did not decode, set aside
                 ```
 
                 Each file is a JSON object `{"acceptedAt": <date>, "message": {...}}` with the message's

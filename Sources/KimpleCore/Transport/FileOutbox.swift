@@ -12,12 +12,17 @@ import Synchronization
 /// ```
 /// <directory>/pending/<key digest>.json     accepted, not yet delivered
 /// <directory>/delivered/<key digest>.json   delivered (kept as the record of what was sent)
+/// <directory>/damaged/<key digest>.json     a file that no longer decodes, set aside
 /// ```
 /// `<key digest>` is the SHA-256 of the idempotency key, in hex. Files are written
 /// atomically. ``deliverPending(using:)`` hands each pending message to the host's
 /// sender and moves it to `delivered/` only after the sender returned: a crash in
 /// between sends it again on the next run (at least once; recipients deduplicate on the
 /// idempotency key).
+///
+/// A pending file that no longer decodes (damaged on disk, or written by something else)
+/// never blocks the others: a delivery run moves it to `damaged/` for a person to look at
+/// and reports it in ``DeliveryRun/setAside``; sending its message again writes a good copy.
 public final class FileOutbox: MessageTransport {
     /// What one delivery run did.
     public struct DeliveryRun: Sendable, Hashable {
@@ -25,6 +30,8 @@ public final class FileOutbox: MessageTransport {
         public var delivered: [String] = []
         /// Keys whose delivery failed, with the reason; they stay pending.
         public var failed: [String: String] = [:]
+        /// Files of `pending/` that did not decode, moved to `damaged/` (by file name).
+        public var setAside: [String] = []
     }
 
     /// The outbox directory.
@@ -60,7 +67,14 @@ public final class FileOutbox: MessageTransport {
         return try mutex.withLock { lock in
             guard lock != nil else { throw KimpleError.closed(directory.path) }
             for existing in [pending, delivered] where POSIX.exists(existing) {
-                let stored = try Self.read(existing)
+                let stored: Envelope
+                do {
+                    stored = try Self.read(existing)
+                } catch let error as KimpleError where error.code == .storageCorrupted {
+                    // A damaged copy is no proof the message was accepted: set it aside, keep this one.
+                    try setAside(existing, named: name)
+                    continue
+                }
                 return DeliveryReceipt(
                     idempotencyKey: message.idempotencyKey, acceptedAt: stored.acceptedAt, duplicate: true)
             }
@@ -77,7 +91,8 @@ public final class FileOutbox: MessageTransport {
         }
     }
 
-    /// The messages accepted and not yet delivered, oldest first.
+    /// The messages accepted and not yet delivered, oldest first. Throws `storage.corrupted`
+    /// naming a pending file that does not decode (``deliverPending(using:)`` sets it aside).
     public func pendingMessages() throws -> [OutboundMessage] {
         try envelopes(in: "pending").map(\.message)
     }
@@ -89,12 +104,26 @@ public final class FileOutbox: MessageTransport {
 
     /// Hands every pending message, oldest first, to `deliver`; moves each one that
     /// `deliver` returned for to `delivered/`. A message whose `deliver` throws stays
-    /// pending for the next run.
+    /// pending for the next run; a file that does not decode is moved to `damaged/` and
+    /// listed in ``DeliveryRun/setAside``.
     nonisolated(nonsending) public func deliverPending(
         using deliver: (OutboundMessage) async throws -> Void
     ) async throws -> DeliveryRun {
         var run = DeliveryRun()
-        for envelope in try envelopes(in: "pending") {
+        var readable: [Envelope] = []
+        let folder = directory.path + "/pending"
+        for name in try fileNames(in: "pending") {
+            do {
+                readable.append(try Self.read(folder + "/" + name))
+            } catch let error as KimpleError where error.code == .storageCorrupted {
+                try mutex.withLock { lock in
+                    guard lock != nil else { throw KimpleError.closed(directory.path) }
+                    try setAside(folder + "/" + name, named: name)
+                }
+                run.setAside.append(name)
+            }
+        }
+        for envelope in Self.oldestFirst(readable) {
             let key = envelope.message.idempotencyKey
             do {
                 try await deliver(envelope.message)
@@ -130,12 +159,32 @@ public final class FileOutbox: MessageTransport {
         var acceptedAt: Date
     }
 
+    /// The envelopes of `folder`, oldest first; throws `storage.corrupted` for a file that
+    /// does not decode.
     private func envelopes(in folder: String) throws -> [Envelope] {
-        if mutex.withLock({ $0 == nil }) { throw KimpleError.closed(directory.path) }
         let path = directory.path + "/" + folder
-        return try POSIX.list(path).filter { $0.hasSuffix(".json") && !AtomicFile.isLeftover($0) }
-            .map { try Self.read(path + "/" + $0) }
-            .sorted { ($0.acceptedAt, $0.message.idempotencyKey) < ($1.acceptedAt, $1.message.idempotencyKey) }
+        return Self.oldestFirst(try fileNames(in: folder).map { try Self.read(path + "/" + $0) })
+    }
+
+    /// The message files of `folder`; throws `storage.closed` once closed.
+    private func fileNames(in folder: String) throws -> [String] {
+        if mutex.withLock({ $0 == nil }) { throw KimpleError.closed(directory.path) }
+        return try POSIX.list(directory.path + "/" + folder).filter {
+            $0.hasSuffix(".json") && !AtomicFile.isLeftover($0)
+        }
+    }
+
+    private static func oldestFirst(_ envelopes: [Envelope]) -> [Envelope] {
+        envelopes.sorted { ($0.acceptedAt, $0.message.idempotencyKey) < ($1.acceptedAt, $1.message.idempotencyKey) }
+    }
+
+    /// Moves the file at `path` to `damaged/<name>`, durably. Called under the mutex.
+    private func setAside(_ path: String, named name: String) throws {
+        let damaged = directory.path + "/damaged"
+        try POSIX.makeDirectories(damaged)
+        try POSIX.rename(path, damaged + "/" + name)
+        try POSIX.syncDirectory(damaged)
+        try POSIX.syncDirectory(AtomicFile.parentDirectory(of: path))
     }
 
     private static func read(_ path: String) throws -> Envelope {

@@ -59,6 +59,48 @@ struct TransportTests {
     }
 
     // SPEC K-6, K-7
+    @Test("a pending file that does not decode is set aside and never blocks the other messages")
+    func outboxSetsDamagedFilesAside() async throws {
+        try await withTemporaryDirectory { directory in
+            let outbox = try FileOutbox(directory: directory, clock: clock)
+            try await outbox.send(message("good"))
+            try await outbox.send(message("resent"))
+            let pending = directory.appendingPathComponent("pending")
+            let garbage = pending.appendingPathComponent("0000.json")
+            try Data("{\"message\": tru".utf8).write(to: garbage)
+            let resent = pending.appendingPathComponent(FileOutbox.fileName("resent"))
+            try Data([0xFF, 0x00]).write(to: resent)
+            do {
+                _ = try outbox.pendingMessages()
+                Issue.record("a damaged pending file was read as a message")
+            } catch let error as KimpleError {
+                #expect(error.code == .storageCorrupted)
+            }
+
+            var sent: [String] = []
+            let run = try await outbox.deliverPending { sent.append($0.idempotencyKey) }
+            #expect(sent == ["good"])
+            #expect(run.delivered == ["good"])
+            #expect(run.setAside.sorted() == ["0000.json", FileOutbox.fileName("resent")].sorted())
+            let damaged = directory.appendingPathComponent("damaged")
+            #expect(FileManager.default.fileExists(atPath: damaged.appendingPathComponent("0000.json").path))
+            #expect(try outbox.pendingMessages().isEmpty)
+
+            // Sending the damaged message again writes a good copy, delivered by the next run.
+            #expect(try await outbox.send(message("resent")).duplicate == false)
+            let next = try await outbox.deliverPending { _ in }
+            #expect(next.delivered == ["resent"])
+            #expect(next.setAside.isEmpty)
+
+            // A damaged copy found when the message is sent again is set aside and replaced.
+            try await outbox.send(message("third"))
+            try Data("not json".utf8).write(to: pending.appendingPathComponent(FileOutbox.fileName("third")))
+            #expect(try await outbox.send(message("third")).duplicate == false)
+            #expect(try outbox.pendingMessages().map(\.idempotencyKey) == ["third"])
+        }
+    }
+
+    // SPEC K-6, K-7
     @Test("the file outbox keeps accepted messages across a restart and holds a lock")
     func outboxRestart() async throws {
         try await withTemporaryDirectory { directory in

@@ -38,13 +38,24 @@ public final class FileInstantWinLedger: InstantWinLedger {
 
     /// A ledger on `journal`, read back from it.
     ///
-    /// - Throws: `storage.corrupted` when a record does not decode; the journal's errors.
+    /// - Throws: `storage.corrupted` when a record does not decode or a stored schedule breaks
+    ///   its invariants (``InstantWinSchedule/validate()``: the ledger was altered outside the
+    ///   SDK); the journal's errors.
     public init(journal: FileJournal) throws {
         self.journal = journal
         let books = self.books
         try journal.readSync(from: 0) { record in
-            switch try JSONCoding.decode(Record.self, from: record.payload, key: "instant-win/\(record.sequence)") {
-            case .schedule(let schedule): books.restore(schedule)
+            let key = "instant-win/\(record.sequence)"
+            switch try JSONCoding.decode(Record.self, from: record.payload, key: key) {
+            case .schedule(let schedule):
+                do {
+                    try schedule.validate()
+                } catch let error as KimpleError {
+                    throw KimpleError(
+                        .storageCorrupted, "A stored instant-win schedule breaks its invariants: \(error.message)",
+                        context: ["key": key, "operation": schedule.operation.rawValue])
+                }
+                books.restore(schedule)
             case .award(let award): books.restore(award)
             }
             return true

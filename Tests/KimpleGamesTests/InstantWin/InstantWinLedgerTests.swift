@@ -267,6 +267,32 @@ struct InstantWinLedgerTests {
         #expect(try await ledger.schedule(for: "late-op") == nil)
     }
 
+    // SPEC G-6, K-7
+    @Test("a stored schedule altered outside the SDK is refused at opening, not played")
+    func alteredScheduleIsRefused() async throws {
+        try await withTemporaryDirectory { directory in
+            let schedule = try InstantWinSchedule.generate(
+                operation: ResultsFixtures.operation, opensAt: opens, closesAt: closes,
+                prizes: [InstantWinPrize(code: "cap", quantity: 3)], seed: DrawSeed.random())
+            // The ledger's record of the schedule, with the window closed before it opens.
+            var fields = try #require(
+                try JSONSerialization.jsonObject(with: JSONCoding.encode(schedule)) as? [String: Any])
+            fields["closesAtMilliseconds"] = schedule.opensAtMilliseconds - 1
+            let record = try JSONSerialization.data(withJSONObject: ["schedule": ["_0": fields]])
+            let journal = try FileJournal.open(at: directory)
+            _ = try await journal.append(contentsOf: [record], condition: .none)
+            journal.close()
+            do {
+                let ledger = try FileInstantWinLedger.open(at: directory)
+                ledger.close()
+                Issue.record("a schedule that breaks its invariants was read back")
+            } catch let error as KimpleError {
+                #expect(error.code == .storageCorrupted)
+                #expect(error.context["key"] == "instant-win/1")
+            }
+        }
+    }
+
     // SPEC G-6, K-5
     @Test("a commit interrupted after installing the schedule is recorded when committed again, once")
     func interruptedCommitIsRepaired() async throws {

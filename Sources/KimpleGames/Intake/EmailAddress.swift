@@ -14,10 +14,13 @@ public enum EmailAddress {
         let verdict =
             text.utf8.withContiguousStorageIfAvailable { check($0) }
             ?? Array(text.utf8).withUnsafeBufferPointer { check($0) }
-        let invalid = KimpleError(
-            .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
-            context: ["field": field])
-        guard verdict.valid else { throw invalid }
+        // Made only when needed: this is the intake's hot path.
+        func invalid() -> KimpleError {
+            KimpleError(
+                .participationInvalidEmail, "Enter a valid e-mail address such as name@example.com.",
+                context: ["field": field])
+        }
+        guard verdict.valid else { throw invalid() }
         guard verdict.ascii else {
             // Lower case can be longer than the text (İ becomes i and U+0307): the address
             // kept is checked again, so the intake never keeps one it would refuse.
@@ -25,7 +28,7 @@ public enum EmailAddress {
             let again =
                 lowered.utf8.withContiguousStorageIfAvailable { check($0) }
                 ?? Array(lowered.utf8).withUnsafeBufferPointer { check($0) }
-            guard again.valid else { throw invalid }
+            guard again.valid else { throw invalid() }
             return lowered
         }
         guard verdict.upper else { return text }

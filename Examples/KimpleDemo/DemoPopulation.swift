@@ -65,12 +65,14 @@ struct DemoPopulation: Sendable {
     /// `submissions` simulated participations between `opensAt` and `closesAt`: people
     /// entering the instant win, 55 % of them the sweepstakes too, some coming back, and a robot
     /// burst (1 %) during the TV spot at `spot`, which brings 6 % of the people within the hour.
-    init(submissions: Int, instantWin: OperationID, sweepstakes: OperationID, opensAt: Date, closesAt: Date, spot: Date)
-    {
+    init(
+        submissions: Int, instantWin: OperationID, sweepstakes: OperationID, opensAt: Date, closesAt: Date, spot: Date
+    ) throws {
         self.submissions = submissions
         self.instantWin = instantWin
         self.sweepstakes = sweepstakes
-        var random = SplitMix64(seed: 2026)
+        // The SDK's own seeded generator: a given count always gives the same month.
+        var random = try ChaCha20Random(key: SHA256.hash("kimple-demo population 2026"))
         let start = opensAt.addingTimeInterval(3_600)
         let span = closesAt.timeIntervalSince(start) - 7_200
         let burst = max(30, submissions / 100)
@@ -81,8 +83,8 @@ struct DemoPopulation: Sendable {
             // 6 % arrive in the hour after the TV spot; the others across the month.
             let at =
                 person % 100 < 6
-                ? spot.addingTimeInterval(random.unit() * 3_600)
-                : start.addingTimeInterval(random.unit() * span)
+                ? spot.addingTimeInterval(Double.random(in: 0..<1, using: &random) * 3_600)
+                : start.addingTimeInterval(Double.random(in: 0..<1, using: &random) * span)
             planned.append(Planned(at: at, person: person, operation: instantWin, kind: .person))
             // 55 % play the sweepstakes too, a minute later.
             if person % 20 < 11 {
@@ -91,8 +93,10 @@ struct DemoPopulation: Sendable {
             }
             // Some come back within two days: 4 % with the same address, 1.5 % with a +tag,
             // and Gmail users with the dots moved.
-            let later = min(at.addingTimeInterval(86_400 * (0.5 + random.unit())), closesAt.addingTimeInterval(-60))
-            let roll = random.unit()
+            let later = min(
+                at.addingTimeInterval(86_400 * (0.5 + Double.random(in: 0..<1, using: &random))),
+                closesAt.addingTimeInterval(-60))
+            let roll = Double.random(in: 0..<1, using: &random)
             if roll < 0.04 {
                 planned.append(Planned(at: later, person: person, operation: instantWin, kind: .secondTry))
             } else if roll < 0.055 {
@@ -170,22 +174,4 @@ struct DemoPopulation: Sendable {
         }
         return ParticipationSubmission(operation: planned.operation, fields: fields, context: context)
     }
-}
-
-/// A small deterministic generator (SplitMix64), so that a given count always gives the same month.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A value in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
 }

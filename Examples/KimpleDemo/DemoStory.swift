@@ -304,7 +304,7 @@ struct Story {
     }
 
     private func runJune(_ operations: Operations) async throws -> IntakeTally {
-        let population = DemoPopulation(
+        let population = try DemoPopulation(
             submissions: options.participants, instantWin: DemoWorld.instantWin, sweepstakes: DemoWorld.sweepstakes,
             opensAt: opensAt, closesAt: closesAt, spot: spot)
         let planned = population.planned

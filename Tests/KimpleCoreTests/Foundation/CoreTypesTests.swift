@@ -1,4 +1,5 @@
 import Foundation
+import KimpleTesting
 import Testing
 
 @testable import KimpleCore
@@ -16,7 +17,7 @@ struct CoreTypesTests {
         let decoded = try JSONDecoder().decode([TenantID].self, from: Data(#"["acme"]"#.utf8))
         #expect(decoded == ["acme"])
         #expect(throws: DecodingError.self) { try JSONDecoder().decode([TenantID].self, from: Data(#"["../x"]"#.utf8)) }
-        var generator = CoreTestRandom(seed: 7)
+        var generator = SeededRandom(seed: 7)
         let random = TenantID.random(using: &generator)
         #expect(random.rawValue.count == 32)
         #expect(TenantID.random(using: &generator) != random)

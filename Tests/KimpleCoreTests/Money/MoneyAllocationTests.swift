@@ -1,4 +1,5 @@
 import KimpleCore
+import KimpleTesting
 import Testing
 
 // SPEC K-4: allocation never loses or creates a cent.
@@ -52,7 +53,7 @@ struct MoneyAllocationTests {
     // SPEC K-4: over many random cases the parts sum exactly, each is its exact share rounded
     // down or up by one cent, and the cents went to the largest remainders.
     @Test func randomAllocationsSumExactly() throws {
-        var random = CoreTestRandom(seed: 0xA110C)
+        var random = SeededRandom(seed: 0xA110C)
         for _ in 0..<5_000 {
             let magnitude = Int64.random(in: 0...Int64.max, using: &random) >> Int.random(in: 0...63, using: &random)
             let amount = Money(cents: Bool.random(using: &random) ? magnitude : -magnitude)

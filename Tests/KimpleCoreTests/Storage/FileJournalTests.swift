@@ -169,7 +169,7 @@ struct FileJournalTests {
     // SPEC K-7
     @Test("random truncations and byte flips: reopening never crashes nor returns a damaged record")
     func randomDamage() async throws {
-        var generator = CoreTestRandom(seed: 0x4B494D50)
+        var generator = SeededRandom(seed: 0x4B494D50)
         try await withTemporaryDirectory { base in
             let pristine = base.appendingPathComponent("pristine")
             let journal = try FileJournal.open(at: pristine, options: .init(segmentSize: 16 << 10))

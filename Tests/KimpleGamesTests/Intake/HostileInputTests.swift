@@ -1,6 +1,7 @@
 import Foundation
 import KimpleCore
 import KimpleGames
+import KimpleTesting
 import Testing
 
 @Suite("Hostile input")
@@ -145,7 +146,7 @@ struct HostileInputTests {
     func fuzz() async throws {
         let h = try await Harness.make(
             configuration: IntakeConfiguration(robots: RobotPolicy(burstCapacity: 1_000_000)))
-        var generator = SeededGenerator(seed: 0x4B49_4D50_4C45)
+        var generator = SeededRandom(seed: 0x4B49_4D50_4C45)
         let original = json(Self.valid)
         var accepted = 0
         for round in 0..<3_000 {
@@ -171,18 +172,5 @@ struct HostileInputTests {
         let emails = try await h.participations.entries(of: Fixtures.operationID).compactMap(\.email)
         #expect(emails.count == accepted)
         #expect(Set(emails).count == accepted)
-    }
-}
-
-/// A small deterministic generator for tests (SplitMix64).
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -14,18 +14,6 @@ struct MixedCrashTests {
         return ["gift": gift, "voucher": max(1, units - gift)]
     }
 
-    /// A small, seeded generator for the kill points (SplitMix64).
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     // SPEC G-4, G-6, K-5, K-7: a process running intake on an instant-win operation and a
     // random-draw operation at once, on one file storage, is killed with SIGKILL at random
     // points (also before its first acknowledgement), then restarted on the same storage,
@@ -39,7 +27,7 @@ struct MixedCrashTests {
         // About 30 instant wins a round: the stock runs out a bit more than halfway, so that
         // rounds both award and refuse for want of stock.
         let units = max(100, rounds * 20)
-        var random = Random(state: 0x4D49_5845_44)
+        var random = SeededRandom(seed: 0x4D49_5845_44)
         try await withTemporaryDirectory { root in
             var acknowledged: [(entry: String, value: String)] = []
             var killsBeforeFirstAck = 0

@@ -73,7 +73,7 @@ case "intake":
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock())
     say("ready \(try await store.recordCount())")
-    await submitUntilKilled(intake, operation: "crash-operation", writers: writers) { accepted, email in
+    await submitUntilKilled(intake, writers: writers, operation: { _, _ in "crash-operation" }) { accepted, email in
         "\(accepted.entry.rawValue) \(email)"
     }
 case "instant-win":
@@ -111,7 +111,7 @@ case "instant-win":
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
     say("ready \(try await ledger.awards(for: "crash-instant-win").count)")
-    await submitUntilKilled(intake, operation: "crash-instant-win", writers: writers) { accepted, _ in
+    await submitUntilKilled(intake, writers: writers, operation: { _, _ in "crash-instant-win" }) { accepted, _ in
         switch accepted.outcome {
         case .won(let award): "\(accepted.entry.rawValue) \(award.awardID)"
         case .notWon: "\(accepted.entry.rawValue) -"
@@ -160,41 +160,20 @@ case "mixed":
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
     say("ready \(try await store.recordCount())")
-    let run = Identifier<TenantTag>.random().rawValue.prefix(8)
-    await withTaskGroup(of: Void.self) { group in
-        for writer in 0..<writers {
-            group.addTask {
-                var counter = 0
-                while true {
-                    counter += 1
-                    let operation = (writer + counter) % 2 == 0 ? MixedCrash.instantWin : MixedCrash.draw
-                    let email = "w\(writer)-\(counter)-\(run)@example.com"
-                    do {
-                        let result = try await intake.submit(
-                            ParticipationSubmission(
-                                operation: operation, fields: ["email": .text(email), "rules": true]))
-                        guard let accepted = result.accepted else {
-                            say("rejected \(result.rejection?.code.rawValue ?? "?")")
-                            return
-                        }
-                        switch accepted.outcome {
-                        case .won(let award):
-                            try await evidence.record(
-                                .system("crash-child"), action: "host.instant_win.announce",
-                                subject: "award:\(award.awardID)", details: "entry \(accepted.entry.rawValue)")
-                            say("ack \(accepted.entry.rawValue) iw:\(award.awardID)")
-                        case .notWon: say("ack \(accepted.entry.rawValue) iw:-")
-                        case .noInstantWin: say("ack \(accepted.entry.rawValue) draw:-")
-                        default:
-                            say("undecided \(accepted.entry.rawValue) \(accepted.outcome)")
-                            return
-                        }
-                    } catch {
-                        say("error \(error)")
-                        return
-                    }
-                }
-            }
+    // Writers alternate between the two operations.
+    await submitUntilKilled(
+        intake, writers: writers,
+        operation: { writer, counter in (writer + counter) % 2 == 0 ? MixedCrash.instantWin : MixedCrash.draw }
+    ) { accepted, _ in
+        switch accepted.outcome {
+        case .won(let award):
+            try await evidence.record(
+                .system("crash-child"), action: "host.instant_win.announce", subject: "award:\(award.awardID)",
+                details: "entry \(accepted.entry.rawValue)")
+            return "\(accepted.entry.rawValue) iw:\(award.awardID)"
+        case .notWon: return "\(accepted.entry.rawValue) iw:-"
+        case .noInstantWin: return "\(accepted.entry.rawValue) draw:-"
+        default: return nil
         }
     }
 case "hold":
@@ -251,11 +230,13 @@ enum MixedCrash {
 }
 
 /// Submits new participants from `writers` concurrent tasks until the process is killed,
-/// printing `ack <what acknowledge returns>` for each accepted one. A writer stops at the
-/// first refusal, error, or participation `acknowledge` cannot describe (it returns nil).
+/// each to the operation `operation(writer, counter)` names, printing `ack <what acknowledge
+/// returns>` for each accepted one. A writer stops at the first refusal, error, or
+/// participation `acknowledge` cannot describe (it returns nil).
 func submitUntilKilled(
-    _ intake: IntakeService, operation: OperationID, writers: Int,
-    acknowledge: @escaping @Sendable (AcceptedParticipation, String) -> String?
+    _ intake: IntakeService, writers: Int,
+    operation: @escaping @Sendable (_ writer: Int, _ counter: Int) -> OperationID,
+    acknowledge: @escaping @Sendable (AcceptedParticipation, String) async throws -> String?
 ) async {
     let run = Identifier<TenantTag>.random().rawValue.prefix(8)
     await withTaskGroup(of: Void.self) { group in
@@ -268,12 +249,12 @@ func submitUntilKilled(
                     do {
                         let result = try await intake.submit(
                             ParticipationSubmission(
-                                operation: operation, fields: ["email": .text(email), "rules": true]))
+                                operation: operation(writer, counter), fields: ["email": .text(email), "rules": true]))
                         guard let accepted = result.accepted else {
                             say("rejected \(result.rejection?.code.rawValue ?? "?")")
                             return
                         }
-                        guard let line = acknowledge(accepted, email) else {
+                        guard let line = try await acknowledge(accepted, email) else {
                             say("undecided \(accepted.entry.rawValue) \(accepted.outcome)")
                             return
                         }

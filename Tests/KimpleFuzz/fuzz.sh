@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fuzzes one decoder of outside data with libFuzzer.
 #
-#   Tests/KimpleFuzz/fuzz.sh <journal|outbox|moments|submission> <seconds> [libFuzzer options...]
+#   Tests/KimpleFuzz/fuzz.sh <journal|outbox|moments|submission|participations> <seconds> [libFuzzer options...]
 #
 # Builds `kimple-fuzz` with the fuzzer and address sanitizers (release, scratch path
 # .build-fuzz), then runs it for <seconds>. The committed corpus
@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-target=${1:?usage: fuzz.sh <journal|outbox|moments|submission> <seconds> [libFuzzer options...]}
+target=${1:?usage: fuzz.sh <journal|outbox|moments|submission|participations> <seconds> [libFuzzer options...]}
 seconds=${2:?usage: fuzz.sh <target> <seconds>}
 shift 2
 

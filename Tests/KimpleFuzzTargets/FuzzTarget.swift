@@ -15,6 +15,8 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     case moments
     /// A raw JSON form submission: decoding, validation and normalisation.
     case submission
+    /// A participation record the file participation store did not write.
+    case participations
 
     /// The error codes a refusal of this target may carry: anything else is a broken contract.
     public var refusalDomains: Set<String> {
@@ -23,6 +25,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .outbox: ["storage", "core"]
         case .moments: ["storage", "instant_win"]
         case .submission: ["participation"]
+        case .participations: ["storage"]
         }
     }
 
@@ -39,6 +42,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
             case .outbox: try await OutboxFuzz.run(input)
             case .moments: try await MomentsFuzz.run(input)
             case .submission: try SubmissionFuzz.run(input)
+            case .participations: try await ParticipationsFuzz.run(input)
             }
             return .accepted
         } catch let violation as InvariantViolation {
@@ -60,6 +64,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .outbox: try OutboxFuzz.seeds()
         case .moments: try MomentsFuzz.seeds()
         case .submission: SubmissionFuzz.seeds()
+        case .participations: try await ParticipationsFuzz.seeds()
         }
     }
 }

@@ -55,7 +55,12 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
             let decoded = try record.payload.withUnsafeBytes { try EntryCoding.decodeRecord($0) }
             switch decoded {
             case .entry(let header):
-                try index.add(header.identity, period: header.period, operation: header.operation)
+                do {
+                    try index.add(header.identity, period: header.period, operation: header.operation)
+                } catch let error as KimpleError where error.code == .invalidArgument {
+                    // The store never writes such a record: the journal was altered.
+                    throw EntryCoding.corrupted("record \(record.sequence): \(error.message)")
+                }
             case .fingerprint(let fingerprint):
                 if index.fingerprint == nil { index.fingerprint = fingerprint }
             }

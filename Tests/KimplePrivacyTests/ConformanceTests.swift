@@ -5,13 +5,6 @@ import KimpleTesting
 import Synchronization
 import Testing
 
-/// Closes the file stores a conformance run opened.
-final class OpenedJournals: Sendable {
-    private let journals = Mutex<[FileJournal]>([])
-    func add(_ journal: FileJournal) { journals.withLock { $0.append(journal) } }
-    func closeAll() { journals.withLock { $0.forEach { $0.close() } } }
-}
-
 @Suite("Holders and return sinks conform")
 struct ConformanceTests {
     static func entries(_ seeds: [PersonalDataHolderConformance.Seed]) -> [SamplePersonalDataHolder.Entry] {
@@ -37,12 +30,12 @@ struct ConformanceTests {
     @Test("the sample holder over a file journal")
     func fileHolder() async throws {
         try await withTemporaryDirectory { directory in
-            let opened = OpenedJournals()
+            let opened = OpenedStores()
             defer { opened.closeAll() }
             let report = try await PersonalDataHolderConformance.run { seeds in
                 let journal = try FileJournal.open(
                     at: directory.appendingPathComponent(UUID().uuidString), options: .init(segmentSize: 4096))
-                opened.add(journal)
+                opened.add { journal.close() }
                 let holder = SamplePersonalDataHolder(tenant: "sample", name: "sample", log: journal)
                 try await holder.add(Self.entries(seeds))
                 return holder

@@ -224,13 +224,6 @@ struct BrokenAdapterTests {
     }
 }
 
-/// Closes the stores a conformance run opened.
-private final class OpenedStores: Sendable {
-    private let closers = Mutex<[@Sendable () -> Void]>([])
-    func add(_ closer: @escaping @Sendable () -> Void) { closers.withLock { $0.append(closer) } }
-    func closeAll() { closers.withLock { $0.forEach { $0() } } }
-}
-
 /// A log that drops every second record: it must fail the suite.
 private final class ForgetfulLog: RecordLog {
     private let inner = InMemoryRecordLog()

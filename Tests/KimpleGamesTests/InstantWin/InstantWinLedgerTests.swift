@@ -5,13 +5,6 @@ import KimpleTesting
 import Synchronization
 import Testing
 
-/// Closes file-based stores opened by a conformance run.
-final class ResultsOpenedStores: Sendable {
-    private let closers = Mutex<[@Sendable () -> Void]>([])
-    func add(_ close: @escaping @Sendable () -> Void) { closers.withLock { $0.append(close) } }
-    func closeAll() { closers.withLock { $0 }.forEach { $0() } }
-}
-
 @Suite("Instant-win ledgers")
 struct InstantWinLedgerTests {
     let opens = ResultsFixtures.opening
@@ -32,7 +25,7 @@ struct InstantWinLedgerTests {
         ])
     func fileConforms(durability: FileJournal.Options.Durability) async throws {
         try await withTemporaryDirectory { root in
-            let opened = ResultsOpenedStores()
+            let opened = OpenedStores()
             defer { opened.closeAll() }
             let options = FileJournal.Options(durability: durability)
             let report = try await InstantWinLedgerConformance.run(

@@ -5,13 +5,6 @@ import KimpleTesting
 import Synchronization
 import Testing
 
-/// Closes the file stores a conformance run opened.
-final class OpenedStores: Sendable {
-    private let closers = Mutex<[@Sendable () -> Void]>([])
-    func add(_ close: @escaping @Sendable () -> Void) { closers.withLock { $0.append(close) } }
-    func closeAll() { closers.withLock { $0 }.forEach { $0() } }
-}
-
 @Suite("Participation stores")
 struct ParticipationStoreTests {
     // SPEC G-4, K-6

@@ -40,7 +40,7 @@ struct VoteTests {
     @Test("the file vote store passes the conformance suite, restart included")
     func fileConforms() async throws {
         try await withTemporaryDirectory { root in
-            let opened = ResultsOpenedStores()
+            let opened = OpenedStores()
             defer { opened.closeAll() }
             var directories: [ObjectIdentifier: URL] = [:]
             let report = try await VoteStoreConformance.run(

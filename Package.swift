@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "KimplePrivacy", targets: ["KimplePrivacy"]),
         .library(name: "KimpleAvailability", targets: ["KimpleAvailability"]),
         .library(name: "KimpleTesting", targets: ["KimpleTesting"]),
+        .library(name: "Kimple", targets: ["Kimple"]),
         .executable(name: "kimple-demo", targets: ["kimple-demo"]),
         .executable(name: "kimple-bench", targets: ["kimple-bench"]),
     ],
@@ -30,9 +31,16 @@ let package = Package(
         .target(name: "KimpleContracts", dependencies: ["KimpleCore"], swiftSettings: strict),
         .target(
             name: "KimpleAvailability", dependencies: ["KimpleCore", "KimpleGames"], swiftSettings: strict),
+        // The entry point (K-8): one storage and transport choice, every service of a tenant.
+        .target(
+            name: "Kimple",
+            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            swiftSettings: strict),
         .target(
             name: "KimpleTesting",
-            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            dependencies: [
+                "KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability", "Kimple",
+            ],
             swiftSettings: strict),
 
         // The demo's campaign, a library so that its test can run it; kimple-demo is its command line.
@@ -80,6 +88,7 @@ let package = Package(
             name: "KimpleAvailabilityTests", dependencies: ["KimpleAvailability", "KimpleTesting"],
             swiftSettings: strict),
         .testTarget(name: "KimpleTestingTests", dependencies: ["KimpleTesting"], swiftSettings: strict),
+        .testTarget(name: "KimpleTests", dependencies: ["Kimple", "KimpleTesting"], swiftSettings: strict),
         .testTarget(
             name: "KimpleDemoTests", dependencies: ["KimpleDemo", "KimpleCore", "KimpleGames", "KimpleTesting"],
             swiftSettings: strict),

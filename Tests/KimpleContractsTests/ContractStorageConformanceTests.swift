@@ -64,6 +64,7 @@ private final class ForgetfulBackend: StorageBackend {
     }
 
     func tenants() async throws -> [TenantID] { try await inner.tenants() }
+    func close() async throws {}
 }
 
 private final class ForgetfulStore: DocumentStore {

@@ -128,7 +128,7 @@ case "mixed":
     let prizes = MixedCrash.prizes(units: arguments.count > 5 ? Int(arguments[5]) ?? 100 : 100)
     let storage = try FileStorage(root: directory, options: .init(durability: durability, segmentSize: 64 << 10))
     let tenantStorage = storage.tenant(tenant)
-    let store = try FileParticipationStore.open(in: storage, tenant: tenant)
+    let store = try FileParticipationStore.open(in: storage, tenant: tenant, clock: SystemClock())
     let ledger = try FileInstantWinLedger.open(storage, tenant: tenant)
     let evidence = try await EvidenceLog.open(tenantStorage, clock: SystemClock())
     let opensAt = Date(timeIntervalSince1970: 946_684_800)

@@ -39,7 +39,7 @@ struct SchemaConformanceTests {
             let storage = files.tenant("brand")
             let operation = try #require(
                 try await DocumentOperationStore.open(storage).operation("june-sweepstakes")?.operation)
-            let participations = try FileParticipationStore.open(in: files, tenant: "brand")
+            let participations = try FileParticipationStore.open(in: files, tenant: "brand", clock: SystemClock())
             var participants: [ExportRow] = []
             try await participations.forEachEntry(of: operation.id) { entry in
                 participants.append(ParticipantRows.row(entry, of: operation))

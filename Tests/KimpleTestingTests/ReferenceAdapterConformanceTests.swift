@@ -294,4 +294,5 @@ private final class TenantBlindStorage: StorageBackend {
     }
 
     func tenants() async throws -> [TenantID] { seen.withLock { $0.sorted() } }
+    func close() async throws {}
 }

@@ -62,12 +62,14 @@ public final class ContractService: Sendable {
     let endListeners: [any ContractEndListener]
     private let rates: Mutex<LegalInterestRateTable>
 
-    /// The service of `storage`'s tenant. Throws `core.invalid_argument` for an invalid login policy or
-    /// invoice prefix (more than 16 characters, or characters outside `A-Z a-z 0-9 - / _ .`), and the
-    /// storage errors of opening the stores.
+    /// The service of `storage`'s tenant, recording to `evidence` (the tenant's evidence log, which
+    /// it opens itself when `nil`: pass the one the other services use, so that one object owns
+    /// the tenant's chain). Throws `core.invalid_argument` for an invalid login policy, invoice
+    /// prefix (more than 16 characters, or characters outside `A-Z a-z 0-9 - / _ .`) or an evidence
+    /// log of another tenant, and the storage errors of opening the stores.
     public init(
         storage: TenantStorage, clock: any Clock, configuration: Configuration = Configuration(),
-        endListeners: [any ContractEndListener] = []
+        endListeners: [any ContractEndListener] = [], evidence: EvidenceLog? = nil
     ) async throws {
         try configuration.loginPolicy.validate()
         let prefix = configuration.invoiceNumberPrefix
@@ -80,7 +82,16 @@ public final class ContractService: Sendable {
         self.tenant = storage.tenant
         self.configuration = configuration
         self.store = try await storage.documentStore(Self.storeName)
-        self.evidence = try await EvidenceLog.open(storage, clock: clock)
+        if let evidence {
+            guard evidence.tenant == storage.tenant else {
+                throw KimpleError(
+                    .invalidArgument, "The evidence log belongs to another tenant (K-1).",
+                    context: ["tenant": storage.tenant.rawValue, "evidence": evidence.tenant.rawValue])
+            }
+            self.evidence = evidence
+        } else {
+            self.evidence = try await EvidenceLog.open(storage, clock: clock)
+        }
         self.clock = clock
         self.endListeners = endListeners
         self.rates = Mutex(configuration.interestRates)

@@ -91,6 +91,8 @@ extension KimpleError.Code {
     public static let storageClosed: Self = "storage.closed"
     /// A record or document is larger than the store accepts.
     public static let storageRecordTooLarge: Self = "storage.record_too_large"
+    /// A store was asked of a backend that cannot hold it (a file store over another backend's log).
+    public static let storageUnsupported: Self = "storage.unsupported"
 
     /// A message could not be handed to its transport.
     public static let transportFailed: Self = "transport.failed"

@@ -9,7 +9,15 @@ public typealias StoreName = Identifier<StoreTag>
 /// name returns the same store (one handle per store in a process), so every service
 /// sees the same data and a file store's lock is taken once.
 ///
-/// The SDK ships ``InMemoryStorage`` and ``FileStorage``.
+/// The SDK ships ``InMemoryStorage`` and ``FileStorage``. The `Kimple` module's
+/// `KimpleBackend` refines this protocol with the games' atomic stores, so that one backend
+/// value runs the whole SDK (K-8).
+///
+/// ## Lifecycle
+/// One owner closes the backend, once every service built on it is done: ``close()`` waits
+/// for pending writes and releases what the backend holds (locks, connections). Stores
+/// handed out before are closed with it; asking for a store afterwards throws
+/// `storage.closed`. Closing twice does nothing more.
 public protocol StorageBackend: Sendable {
     /// The append-only log `name` of `tenant`, created empty on first use.
     func recordLog(tenant: TenantID, name: StoreName) async throws -> any RecordLog
@@ -20,6 +28,10 @@ public protocol StorageBackend: Sendable {
     /// Every tenant that has at least one store. An explicit administration path: the
     /// SDK's services never read across tenants (K-1).
     func tenants() async throws -> [TenantID]
+
+    /// Waits for pending writes and releases the backend's resources (see "Lifecycle"). A
+    /// backend with nothing to release does nothing.
+    func close() async throws
 }
 
 extension StorageBackend {

@@ -19,6 +19,10 @@ public protocol Clock: Sendable {
     var now: Date { get }
 }
 
+/// ``Clock`` under a name that no other module uses: for code that imports KimpleCore beside a
+/// module that takes the standard library's `Clock` (a server framework, service lifecycle).
+public typealias KimpleClock = Clock
+
 /// The wall clock of the machine.
 public struct SystemClock: Clock {
     /// The machine's clock.

@@ -87,6 +87,12 @@ public final class FileInstantWinLedger: InstantWinLedger {
         try FileInstantWinLedger(journal: storage.journal(tenant: tenant, name: storeName))
     }
 
+    /// The ledger of `storage`'s tenant: its `instant-win` log, which must be a file journal (a
+    /// tenant of a `FileStorage`). Throws `storage.unsupported` otherwise, and what ``init(journal:)`` throws.
+    public static func open(_ storage: TenantStorage) async throws -> FileInstantWinLedger {
+        try FileInstantWinLedger(journal: try await FileStorage.journal(storage, name: storeName))
+    }
+
     /// The journal's directory.
     public var directory: URL { journal.directory }
 

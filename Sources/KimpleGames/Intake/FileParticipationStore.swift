@@ -81,10 +81,18 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
 
     /// The store of `tenant` in `storage` (its `participations` log).
     public static func open(
-        in storage: FileStorage, tenant: TenantID, clock: any Clock = SystemClock()
+        in storage: FileStorage, tenant: TenantID, clock: any Clock
     ) throws -> FileParticipationStore {
         try FileParticipationStore(
             tenant: tenant, journal: storage.journal(tenant: tenant, name: storeName), clock: clock)
+    }
+
+    /// The store of `storage`'s tenant: its `participations` log, which must be a file journal
+    /// (a tenant of a `FileStorage`). Throws `storage.unsupported` otherwise, and what
+    /// ``init(tenant:journal:clock:)`` throws.
+    public static func open(_ storage: TenantStorage, clock: any Clock) async throws -> FileParticipationStore {
+        try FileParticipationStore(
+            tenant: storage.tenant, journal: try await FileStorage.journal(storage, name: storeName), clock: clock)
     }
 
     /// What opening the journal found and repaired.

@@ -144,6 +144,12 @@ public final class FileVoteStore: VoteStore {
         try FileVoteStore(journal: storage.journal(tenant: tenant, name: storeName))
     }
 
+    /// The vote store of `storage`'s tenant: its `votes` log, which must be a file journal (a
+    /// tenant of a `FileStorage`). Throws `storage.unsupported` otherwise, and what ``init(journal:)`` throws.
+    public static func open(_ storage: TenantStorage) async throws -> FileVoteStore {
+        try FileVoteStore(journal: try await FileStorage.journal(storage, name: storeName))
+    }
+
     /// Waits for pending writes and closes the journal.
     public func close() { journal.close() }
 

@@ -62,6 +62,30 @@ public struct SubProcessorRegistry: Sendable {
             details: subProcessors.map { "\($0.name) (\($0.recipient.country))" }.joined(separator: ", "))
     }
 
+    /// The list agreed in the contract, as recorded by ``agreeInitialList(_:by:)``, or `nil` before.
+    public func initialList() async throws -> [SubProcessor]? {
+        try await list.get(Self.listKey)?.value
+    }
+
+    /// Records `subProcessors` as the initial list unless one was recorded, which is then kept
+    /// as it is (a start-up call, safe on every restart: later changes go through
+    /// ``announce(_:replacing:effectiveAt:controllers:by:)``). Returns `true` when it recorded the
+    /// list now. Throws `privacy.subprocessor.invalid` for an invalid entry, even when a list is kept.
+    @discardableResult
+    public func agreeInitialListIfAbsent(_ subProcessors: [SubProcessor], by principal: Principal) async throws -> Bool
+    {
+        for entry in subProcessors { try entry.validate() }
+        if try await initialList() != nil { return false }
+        do {
+            try await agreeInitialList(subProcessors, by: principal)
+            return true
+        } catch let error as KimpleError where error.code == .privacySubProcessorInvalid {
+            // Another instance recorded the list between the read and the insert.
+            if try await initialList() != nil { return false }
+            throw error
+        }
+    }
+
     /// Announces the addition of `subProcessor` (or its replacing `replacing`) taking effect at
     /// `effectiveAt`, to every controller in `controllers`: a written notice to each, then the
     /// change is recorded with the notices.

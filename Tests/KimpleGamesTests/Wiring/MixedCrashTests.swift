@@ -62,7 +62,7 @@ struct MixedCrashTests {
     ) async throws -> Int {
         let tenant: TenantID = "crash-tenant"
         let storage = try FileStorage(root: root)
-        let store = try FileParticipationStore.open(in: storage, tenant: tenant)
+        let store = try FileParticipationStore.open(in: storage, tenant: tenant, clock: SystemClock())
         var operationOf: [String: String] = [:]
         var emails: [String] = []
         for (operation, tag) in [(Self.instantWin, "iw"), (Self.draw, "draw")] {

@@ -36,6 +36,7 @@ public final class FileStorage: StorageBackend {
     /// Commits between two snapshots of document stores.
     public let snapshotInterval: Int
     private let state = Mutex(State())
+    private let cache: StoreCache
 
     /// Stores under `root` (created if needed), written with `options`.
     public init(root: URL, options: FileJournal.Options = FileJournal.Options(), snapshotInterval: Int = 10_000) throws
@@ -43,7 +44,19 @@ public final class FileStorage: StorageBackend {
         self.root = root
         self.options = options
         self.snapshotInterval = snapshotInterval
+        let path = root.path
+        self.cache = StoreCache { KimpleError.closed(path) }
         try POSIX.makeDirectories(root.path + "/tenants")
+    }
+
+    /// The store `name` of `tenant` that another module builds on this backend's journals (the
+    /// file participation store, whose index must exist once per process), opened by `make` on
+    /// first request; the same instance every time. Throws what `make` throws (a failed opening
+    /// is tried again next time), `storage.closed` after ``close()``.
+    public func cachedStore<Store: Sendable>(
+        _ tenant: TenantID, _ name: StoreName, _ make: @escaping @Sendable () async throws -> Store
+    ) async throws -> Store {
+        try await cache.store(tenant, name, make)
     }
 
     /// The ``FileJournal`` at `<root>/tenants/<tenant>/logs/<name>/`, opened on first use; the same
@@ -79,6 +92,21 @@ public final class FileStorage: StorageBackend {
         }
     }
 
+    /// The ``FileJournal`` behind `storage`'s log `name`: what the file stores of the other
+    /// modules (participations, instant wins, votes) are built on. Throws
+    /// `storage.unsupported` when `storage` is not a tenant of a `FileStorage`, and what
+    /// ``journal(tenant:name:)`` throws.
+    public static func journal(_ storage: TenantStorage, name: StoreName) async throws -> FileJournal {
+        let log = try await storage.recordLog(name)
+        guard let journal = log as? FileJournal else {
+            throw KimpleError(
+                .storageUnsupported,
+                "This store is built on the file journal: open it on a tenant of a FileStorage, or use the "
+                    + "store your backend provides.", context: ["tenant": storage.tenant.rawValue, "store": name.rawValue])
+        }
+        return journal
+    }
+
     /// Every tenant with a directory under `<root>/tenants/`.
     public func tenants() async throws -> [TenantID] {
         try POSIX.list(root.path + "/tenants").compactMap { TenantID(rawValue: $0) }
@@ -86,6 +114,7 @@ public final class FileStorage: StorageBackend {
 
     /// Closes every store opened through this backend and releases their locks.
     public func close() {
+        cache.close()
         let (logs, documents) = state.withLock { state in
             state.closed = true
             defer {

@@ -98,6 +98,7 @@ let package = Package(
             name: "KimpleIntegrationTests",
             dependencies: [
                 "KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability", "KimpleTesting",
+                "Kimple",
             ],
             swiftSettings: strict),
     ],

@@ -63,7 +63,9 @@ extension KimpleBackend {
     }
 
     /// A ``KimpleAvailability/FileAvailabilityStore`` on the tenant's document stores and record logs.
-    public func availabilityStore(_ storage: TenantStorage, calendar: FrenchCalendar) async throws
+    public func availabilityStore(
+        _ storage: TenantStorage, calendar: FrenchCalendar
+    ) async throws
         -> any AvailabilityStore
     {
         try await FileAvailabilityStore.open(storage, calendar: calendar)
@@ -75,7 +77,9 @@ extension KimpleBackend {
 extension InMemoryStorage: KimpleBackend {
     /// An ``KimpleGames/InMemoryParticipationStore``, the same one each time for a tenant.
     public func participationStore(_ storage: TenantStorage, clock: any Clock) async throws -> any ParticipationStore {
-        try await cachedStore(storage.tenant, "participations") { InMemoryParticipationStore(tenant: storage.tenant, clock: clock) }
+        try await cachedStore(storage.tenant, "participations") {
+            InMemoryParticipationStore(tenant: storage.tenant, clock: clock)
+        }
     }
 
     /// An ``KimpleGames/InMemoryInstantWinLedger``, the same one each time for a tenant.

@@ -62,14 +62,20 @@ public enum KimpleBackendConformance {
             try await report {
                 try await StorageBackendConformance.run({ try await makeEmptyBackend() }, reopen: reopen.map(erased))
             })
-        let log: (any KimpleBackend, TenantStorage) async throws -> any RecordLog = { try await $1.recordLog("conformance") }
-        reports.append(try await report { try await RecordLogConformance.run({ try await store(.random(), log) }, reopen: reopened(log)) })
+        let log: (any KimpleBackend, TenantStorage) async throws -> any RecordLog = {
+            try await $1.recordLog("conformance")
+        }
+        reports.append(
+            try await report {
+                try await RecordLogConformance.run({ try await store(.random(), log) }, reopen: reopened(log))
+            })
         let documents: (any KimpleBackend, TenantStorage) async throws -> any DocumentStore = {
             try await $1.documentStore("conformance")
         }
         reports.append(
             try await report {
-                try await DocumentStoreConformance.run({ try await store(.random(), documents) }, reopen: reopened(documents))
+                try await DocumentStoreConformance.run(
+                    { try await store(.random(), documents) }, reopen: reopened(documents))
             })
         let participations: (any KimpleBackend, TenantStorage) async throws -> any ParticipationStore = {
             try await $0.participationStore($1, clock: clock)
@@ -84,11 +90,14 @@ public enum KimpleBackendConformance {
         }
         reports.append(
             try await report {
-                try await InstantWinLedgerConformance.run({ try await store(.random(), ledger) }, reopen: reopened(ledger))
+                try await InstantWinLedgerConformance.run(
+                    { try await store(.random(), ledger) }, reopen: reopened(ledger))
             })
         let votes: (any KimpleBackend, TenantStorage) async throws -> any VoteStore = { try await $0.voteStore($1) }
         reports.append(
-            try await report { try await VoteStoreConformance.run({ try await store(.random(), votes) }, reopen: reopened(votes)) })
+            try await report {
+                try await VoteStoreConformance.run({ try await store(.random(), votes) }, reopen: reopened(votes))
+            })
         let operations: (any KimpleBackend, TenantStorage) async throws -> any OperationStore = {
             try await $0.operationStore($1)
         }

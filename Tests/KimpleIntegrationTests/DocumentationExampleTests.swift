@@ -1,4 +1,5 @@
 import Foundation
+import Kimple
 import KimpleCore
 import KimpleGames
 import KimplePrivacy
@@ -13,12 +14,15 @@ struct DocumentationExampleTests {
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The imports the README's block shows above the function (this file has them at its top).
-    static let readmeImports = "import Foundation\nimport KimpleCore\nimport KimpleGames\nimport KimplePrivacy\n\n"
+    static let readmeImports = "import Foundation\nimport Kimple\n\n"
 
     @Test func readmeShowsTheCompiledExample() throws {
         let blocks = try Self.swiftBlocks(in: "README.md")
         let example = Self.readmeImports + (try Self.region("README example"))
         #expect(blocks.contains(example), "README.md's integration example differs from runSweepstakes in this file")
+        #expect(blocks.contains(try Self.region("README opening")), "README.md's opening differs from this file's")
+        // The example fits in 25 lines, imports included (K-8: one entry point, little wiring).
+        #expect(example.split(separator: "\n").count <= 25)
     }
 
     @Test func gettingStartedShowsTheCompiledCode() throws {
@@ -75,8 +79,9 @@ struct DocumentationExampleTests {
         else { return "" }
         // The getting-started steps are indented in the function: the guide shows them flush left.
         let indent = lines[begin].prefix(while: { $0 == " " }).count
-        return lines[(begin + 1)..<end].map { $0.count >= indent ? $0.dropFirst(indent) : $0 }
-            .joined(separator: "\n") + "\n"
+        // Markers of regions inside this one are not part of it.
+        return lines[(begin + 1)..<end].filter { !$0.hasSuffix(": begin") && !$0.hasSuffix(": end") }
+            .map { $0.count >= indent ? $0.dropFirst(indent) : $0 }.joined(separator: "\n") + "\n"
     }
 }
 
@@ -84,31 +89,17 @@ struct DocumentationExampleTests {
 func gettingStarted(root: URL) async throws -> (DrawCertificate, EvidenceVerification) {
     // Getting started: begin
     let clock = ManualClock(try ISO8601.instant("2026-05-04T09:00:00Z"))
-    let files = try FileStorage(root: root)
-    defer { files.close() }
-    let storage = files.tenant("brand")
-    let outbox = try FileOutbox(directory: root.appendingPathComponent("outbox"), clock: clock)
+    // README opening: begin
+    let kimple = try await Kimple.open(
+        storage: .file(at: root), transport: .outbox(at: root.appendingPathComponent("outbox")), clock: clock,
+        processor: PartyProfile(name: "Processor SAS", address: "Lille, France", contact: "dpo@processor.example"),
+        hosting: [HostingSite(provider: "Example Cloud", country: "FR", activities: [.hosting, .collection])])
+    let brand = try await kimple.tenant(
+        "brand", identitySecret: try IdentitySecret(Array("32 random bytes kept by the host.".utf8)),
+        instruction: "june")
+    // README opening: end
 
-    // The processor's agreed sub-processors (the platform's own data, outside any tenant).
-    let subProcessors = SubProcessorRegistry(
-        store: try await files.documentStore(tenant: "platform", name: "sub-processors"),
-        evidence: try await EvidenceLog.open(files.tenant("platform"), clock: clock), transport: outbox, clock: clock)
-    let host = TransferRecipient(name: "Example Cloud", country: "FR", role: .subProcessor)
-    try await subProcessors.agreeInitialList(
-        [
-            SubProcessor(
-                recipient: host, processing: "Hosting", activities: [.hosting, .collection],
-                guarantees: ["Data processing agreement (GDPR art. 28)"])
-        ],
-        by: .host("setup"))
-    let privacy = try await TenantPrivacy.open(
-        storage: storage, transport: outbox, clock: clock,
-        configuration: PrivacyConfiguration(
-            processor: PartyProfile(name: "Processor SAS", address: "Lille, France", contact: "dpo@processor.example"),
-            hosting: [HostingSite(provider: "Example Cloud", country: "FR", activities: [.hosting, .collection])]),
-        subProcessors: subProcessors)
-
-    _ = try await privacy.instructions.record(
+    _ = try await brand.privacy.instructions.record(
         InstructionTerms(
             author: InstructionAuthor(name: "Jeanne Martin", role: "Marketing", contact: "jeanne@brand.example"),
             givenAt: clock.now, reference: "Quote 2026-014, annex 1", text: "Run the June sweepstakes.",
@@ -117,7 +108,7 @@ func gettingStarted(root: URL) async throws -> (DrawCertificate, EvidenceVerific
             retention: .months(6), recipients: []),
         id: "june", by: .user("jeanne"))
 
-    let sweepstakes = KimpleGames.Operation(
+    let sweepstakes = GameOperation(
         id: "june-sweepstakes", tenant: "brand", advertiser: Advertiser(name: "Brand SA", registration: "123456789"),
         kind: .randomDraw, title: "June sweepstakes", opensAt: try ISO8601.instant("2026-06-01T07:00:00Z"),
         closesAt: try ISO8601.instant("2026-06-30T22:00:00Z"),
@@ -131,50 +122,33 @@ func gettingStarted(root: URL) async throws -> (DrawCertificate, EvidenceVerific
         rules: RulesDocument(title: "Règlement", bytes: Array("Règlement du jeu, sans obligation d'achat.".utf8)),
         instruction: "june")
 
-    let certificate = try await runSweepstakes(sweepstakes, files: files, privacy: privacy, clock: clock)
-    let verification = try await privacy.evidence.verify()
+    let certificate = try await runSweepstakes(sweepstakes, in: brand, clock: clock)
+    let verification = try await brand.evidence.verify()
+    try await kimple.close()
     // Getting started: end
     return (certificate, verification)
 }
 
 // README example: begin
-/// A sweepstakes from its creation to its draw certificate, on the file store. `privacy` holds the
-/// controller's instruction for `game` (Documentation/GettingStarted.md sets it up).
-func runSweepstakes(
-    _ game: KimpleGames.Operation, files: FileStorage, privacy: TenantPrivacy, clock: ManualClock
-) async throws -> DrawCertificate {
-    let storage = files.tenant(game.tenant)
+/// A sweepstakes from creation to certificate; `brand` comes from `Kimple.open` (Documentation/GettingStarted.md).
+func runSweepstakes(_ game: GameOperation, in brand: KimpleTenant, clock: ManualClock) async throws -> DrawCertificate {
     let staff = Principal.user("alice")
-    let operationStore = try await DocumentOperationStore.open(storage)
-    let operations = try OperationService(
-        store: operationStore, evidence: privacy.evidence, gate: privacy.gate,
-        contentCheck: TermListContentCheck(terms: []), clock: clock)
-    let entries = try FileParticipationStore.open(in: files, tenant: game.tenant, clock: clock)
-    let intake = try IntakeService(
-        operations: operationStore, participations: entries, robotEvents: try await RobotEventJournal.open(storage),
-        gate: privacy.gate, transport: InMemoryTransport(),
-        identitySecret: IdentitySecret(Array("32 random bytes kept by the host.".utf8)), clock: clock)
-    let draws = try await DrawService.open(storage, evidence: privacy.evidence, gate: privacy.gate, clock: clock)
-
-    try await operations.create(game, by: staff)
-    try await operations.schedule(game.id, under: GamesLicence(licensee: game.advertiser, territory: ["FR"]), by: staff)
+    try await brand.operations.create(game, by: staff)
+    try await brand.operations.schedule(
+        game.id, under: GamesLicence(licensee: game.advertiser, territory: ["FR"]), by: staff)
     let seed = DrawSeed.random()  // secret until the draw; its SHA-256 is published now, before closing
-    guard let rules = game.rules else { throw KimpleError(.invalidArgument, "A sweepstakes has rules.") }
-    try await draws.commit(
-        operation: game.id, rules: DrawRules(winners: 1, reserves: 2), rulesDocumentSHA256: rules.sha256,
-        commitment: seed.commitment, closesAt: game.closesAt, by: staff)
-
+    try await brand.draws.commit(
+        game, rules: DrawRules(winners: 1, reserves: 2), commitment: seed.commitment, by: staff)
     clock.set(game.opensAt.addingTimeInterval(3_600))  // the game is live: entries come in
     for email in ["ada@example.com", "alan@example.com", "grace@example.com"] {
         let fields: [String: FieldInput] = ["email": .text(email), "birth_date": "1990-04-12", "rules": true]
-        let result = try await intake.submit(ParticipationSubmission(operation: game.id, fields: fields))
-        if let refusal = result.rejection { throw refusal }  // a stable code: participation.duplicate...
+        try await brand.intake.submit(ParticipationSubmission(operation: game.id, fields: fields)).get()  // or throws
     }
-
     clock.set(game.closesAt)  // closed: freeze the entry list, then draw
-    try await operations.advance()
-    let list = try await FrozenEntryList.freezing(try await DrawEntries.list(of: game.id, in: entries))
-    try await draws.freeze(operation: game.id, entries: list, by: staff, instruction: game.instruction)
-    return try await draws.draw(operation: game.id, seed: seed, entries: list, by: staff, instruction: game.instruction)
+    try await brand.operations.advance()
+    let list = try await FrozenEntryList.freezing(try await DrawEntries.list(of: game.id, in: brand.participations))
+    try await brand.draws.freeze(operation: game.id, entries: list, by: staff, instruction: game.instruction)
+    return try await brand.draws.draw(
+        operation: game.id, seed: seed, entries: list, by: staff, instruction: game.instruction)
 }
 // README example: end

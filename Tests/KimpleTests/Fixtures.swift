@@ -61,7 +61,9 @@ enum Fixture {
     }
 
     /// The SDK on `storage`, on `clock`, with the processor's host.
-    static func open(_ storage: some KimpleBackend, transport: KimpleTransport = .inMemory, clock: ManualClock)
+    static func open(
+        _ storage: some KimpleBackend, transport: KimpleTransport = .inMemory, clock: ManualClock
+    )
         async throws -> Kimple
     {
         try await Kimple.open(

@@ -34,7 +34,8 @@ struct KimpleTests {
     // SPEC K-8: one call for the platform, one per tenant; a restart on the same storage runs the
     // platform's set-up again without throwing or changing anything, and what was stored before is
     // there after: the same person is a duplicate.
-    @Test("a restart keeps working: the set-up changes nothing, a participation before is a duplicate after",
+    @Test(
+        "a restart keeps working: the set-up changes nothing, a participation before is a duplicate after",
         arguments: Backend.allCases)
     func restart(_ backend: Backend) async throws {
         try await withTemporaryDirectory { root in
@@ -95,7 +96,8 @@ struct KimpleTests {
             let kimple = try await Opener(backend: backend, root: root).open(clock)
             let a = try await kimple.tenant("brand-a", identitySecret: try Fixture.secret(), instruction: "summer")
             let b = try await kimple.tenant(
-                "brand-b", identitySecret: try Fixture.secret("another tenant's secret, 32 byte"), instruction: "summer")
+                "brand-b", identitySecret: try Fixture.secret("another tenant's secret, 32 byte"), instruction: "summer"
+            )
             try await Fixture.launch(Fixture.operation(tenant: "brand-a"), in: a)
             clock.set(Fixture.during)
             #expect(try await a.intake.submit(Fixture.submission("ada@example.com")).rejection == nil)
@@ -134,11 +136,13 @@ struct KimpleTests {
             try await kimple.tenant(
                 "brand", identitySecret: try Fixture.secret("a wrong secret of 32 bytes......"), instruction: "summer")
         } throws: { ($0 as? KimpleError)?.code == .kimpleTenantMismatch }
-        await #expect { try await kimple.tenant("_platform", identitySecret: try Fixture.secret(), instruction: "x") }
-            throws: { ($0 as? KimpleError)?.code == .kimpleTenantReserved }
+        await #expect {
+            try await kimple.tenant("_platform", identitySecret: try Fixture.secret(), instruction: "x")
+        } throws: { ($0 as? KimpleError)?.code == .kimpleTenantReserved }
         try await kimple.close()
-        await #expect { try await kimple.tenant("other", identitySecret: try Fixture.secret(), instruction: "x") }
-            throws: { ($0 as? KimpleError)?.code == .storageClosed }
+        await #expect {
+            try await kimple.tenant("other", identitySecret: try Fixture.secret(), instruction: "x")
+        } throws: { ($0 as? KimpleError)?.code == .storageClosed }
     }
 
     // SPEC K-8, K-2: every store runs on the SDK's clock: a participation's time and a robot

@@ -145,6 +145,25 @@ public struct DrawService: Sendable {
         return record
     }
 
+    /// Records the commitment of `operation`'s draw before it closes, with the operation's rules
+    /// document and closing instant (see ``commit(operation:rules:rulesDocumentSHA256:commitment:closesAt:by:)``).
+    ///
+    /// - Throws: `draw.invalid_rules` when the operation has no rules document (a draw is run
+    ///   under published rules, G-1); what the other `commit` throws.
+    @discardableResult
+    public func commit(
+        _ operation: Operation, rules: DrawRules, commitment: DrawCommitment, by principal: Principal
+    ) async throws -> DrawRecord {
+        guard let document = operation.rules else {
+            throw KimpleError(
+                .drawInvalidRules, "A draw is committed under the operation's rules document; give it one.",
+                context: ["operation": operation.id.rawValue])
+        }
+        return try await commit(
+            operation: operation.id, rules: rules, rulesDocumentSHA256: document.sha256, commitment: commitment,
+            closesAt: operation.closesAt, by: principal)
+    }
+
     /// Freezes the entry list of `operation` at or after closing: its hash and size are
     /// recorded and can no longer change.
     ///

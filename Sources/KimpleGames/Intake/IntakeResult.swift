@@ -55,6 +55,16 @@ public enum IntakeResult: Sendable, Hashable {
 
     /// Whether the participation was accepted.
     public var isAccepted: Bool { accepted != nil }
+
+    /// The accepted participation, or the refusal thrown (like `Result.get()`): for callers that
+    /// treat a refusal as an error.
+    @discardableResult
+    public func get() throws -> AcceptedParticipation {
+        switch self {
+        case .accepted(let accepted): return accepted
+        case .rejected(let error): throw error
+        }
+    }
 }
 
 /// How an ``IntakeService`` works.

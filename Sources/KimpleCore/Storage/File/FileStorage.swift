@@ -102,7 +102,8 @@ public final class FileStorage: StorageBackend {
             throw KimpleError(
                 .storageUnsupported,
                 "This store is built on the file journal: open it on a tenant of a FileStorage, or use the "
-                    + "store your backend provides.", context: ["tenant": storage.tenant.rawValue, "store": name.rawValue])
+                    + "store your backend provides.",
+                context: ["tenant": storage.tenant.rawValue, "store": name.rawValue])
         }
         return journal
     }

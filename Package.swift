@@ -46,7 +46,7 @@ let package = Package(
         // The demo's campaign, a library so that its test can run it; kimple-demo is its command line.
         .target(
             name: "KimpleDemo",
-            dependencies: ["KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability"],
+            dependencies: ["Kimple"],
             path: "Examples/KimpleDemo", swiftSettings: strict),
         .executableTarget(
             name: "kimple-demo", dependencies: ["KimpleCore", "KimpleDemo"], path: "Examples/kimple-demo",

@@ -156,9 +156,9 @@ public enum DemoCampaign {
         let files = DemoFiles(directory: options.dataDirectory)
         try prepare(files)
         let clock = ManualClock(at("2025-12-01T10:00:00Z"))
-        let world = try await DemoWorld.open(files, clock: clock)
-        defer { world.close() }
-        return try await Story(world: world, files: files, options: options).play()
+        return try await DemoWorld.with(files, clock: clock) { world in
+            try await Story(world: world, files: files, options: options).play()
+        }
     }
 
     /// Reopens the completed campaign of `directory` and checks it: entries and awards read
@@ -182,21 +182,21 @@ public enum DemoCampaign {
         }
         let files = DemoFiles(directory: directory)
         let clock = ManualClock((try? ISO8601.instant(manifest.finishedAt)) ?? Date(timeIntervalSince1970: 0))
-        let world = try await DemoWorld.open(files, clock: clock)
-        defer { world.close() }
-        var entries: [String: Int] = [:]
-        for operation in [DemoWorld.instantWin, DemoWorld.sweepstakes] {
-            entries[operation.rawValue] = try await world.participations.entryCount(of: operation)
+        return try await DemoWorld.with(files, clock: clock) { world in
+            var entries: [String: Int] = [:]
+            for operation in [DemoWorld.instantWin, DemoWorld.sweepstakes] {
+                entries[operation.rawValue] = try await world.participations.entryCount(of: operation)
+            }
+            let awards = try await world.ledger.awards(for: DemoWorld.instantWin)
+            let stored = try await world.draws.certificate(DemoWorld.sweepstakes)
+            let verified = try verifyPublishedDraw(files, stored: stored)
+            let evidence = try await world.evidence.verify()
+            return DemoInspection(
+                manifest: manifest, entries: entries, awards: awards.count,
+                standingWinners: stored?.standingWinners.map { $0?.entryID ?? "vacant" } ?? [],
+                certificateVerified: verified, evidenceEntries: Int(evidence.entriesChecked),
+                evidenceIntact: evidence.isIntact, evidenceHead: evidence.head?.hash.hex ?? "")
         }
-        let awards = try await world.ledger.awards(for: DemoWorld.instantWin)
-        let stored = try await world.draws.certificate(DemoWorld.sweepstakes)
-        let verified = try verifyPublishedDraw(files, stored: stored)
-        let evidence = try await world.evidence.verify()
-        return DemoInspection(
-            manifest: manifest, entries: entries, awards: awards.count,
-            standingWinners: stored?.standingWinners.map { $0?.entryID ?? "vacant" } ?? [],
-            certificateVerified: verified, evidenceEntries: Int(evidence.entriesChecked),
-            evidenceIntact: evidence.isIntact, evidenceHead: evidence.head?.hash.hex ?? "")
     }
 
     /// Whether the published certificate (equal to `stored` when given) verifies against the

@@ -103,11 +103,6 @@ struct Story {
     // MARK: - The processor's set-up
 
     private func setUpPrivacy() async throws {
-        let azure = SubProcessor(
-            recipient: TransferRecipient(name: "Microsoft Azure", country: "FR", role: .subProcessor),
-            processing: "Hosting and collection of participations", activities: [.hosting, .collection],
-            guarantees: ["Data processing agreement with the obligations of §11.2", "ISO/IEC 27001"])
-        try await world.subProcessors.agreeInitialList([azure], by: .host("setup"))
         if let problem = try await world.privacy.refreshSubProcessors() {
             throw KimpleError(.invalidArgument, "The hosting is not acceptable: \(problem)")
         }

@@ -1,9 +1,5 @@
 import Foundation
-import KimpleAvailability
-import KimpleContracts
-import KimpleCore
-import KimpleGames
-import KimplePrivacy
+import Kimple
 
 /// The services of the demo's platform, wired on the file store of a data directory. Opened
 /// by a first run to play the campaign and by a later run to read what it left.
@@ -15,86 +11,66 @@ struct DemoWorld {
     static let brand = Advertiser(name: "Brand SA", registration: "123456789")
     static let identitySecret = Array("Brand SA's identity secret, 32 B".utf8)
 
+    static let azure = SubProcessor(
+        recipient: TransferRecipient(name: "Microsoft Azure", country: "FR", role: .subProcessor),
+        processing: "Hosting and collection of participations", activities: [.hosting, .collection],
+        guarantees: ["Data processing agreement with the obligations of §11.2", "ISO/IEC 27001"])
+
     let clock: ManualClock
-    let storage: FileStorage
+    let kimple: Kimple
+    let brand: KimpleTenant
     let outbox: FileOutbox
-    let subProcessors: SubProcessorRegistry
-    let privacy: TenantPrivacy
-    let contracts: ContractService
-    let operationStore: DocumentOperationStore
-    let operations: OperationService
-    let participations: FileParticipationStore
-    let robotEvents: RobotEventJournal
-    let ledger: FileInstantWinLedger
-    let instantWins: InstantWinService
-    let intake: IntakeService
-    let draws: DrawService
-    let availability: AvailabilityService
-    let exports: ExportService
 
-    var evidence: EvidenceLog { privacy.evidence }
+    var privacy: TenantPrivacy { brand.privacy }
+    var contracts: ContractService { brand.contracts }
+    var operations: OperationService { brand.operations }
+    var participations: any ParticipationStore { brand.participations }
+    var ledger: any InstantWinLedger { brand.instantWinLedger }
+    var instantWins: InstantWinService { brand.instantWins }
+    var intake: IntakeService { brand.intake }
+    var draws: DrawService { brand.draws }
+    var availability: AvailabilityService { brand.availability }
+    var exports: ExportService { brand.exports }
+    var evidence: EvidenceLog { brand.evidence }
 
-    /// Opens every store under `files.store` (taking the store's lock) and wires the services.
+    /// Opens the SDK on the file store and outbox of `files` (taking the stores' locks) and the
+    /// brand's services.
     static func open(_ files: DemoFiles, clock: ManualClock) async throws -> DemoWorld {
-        let storage = try FileStorage(root: files.store)
+        let kimple = try await Kimple.open(
+            storage: .file(at: files.store), transport: .outbox(at: files.outbox), clock: clock,
+            processor: PartyProfile(name: "Cassiop", address: "Roubaix, France", contact: "privacy@cassiop.example"),
+            hosting: [HostingSite(provider: "Microsoft Azure", country: "FR", activities: [.hosting, .collection])],
+            subProcessors: [azure])
         do {
-            return try await wire(storage, files: files, clock: clock)
+            let brand = try await kimple.tenant(
+                tenant, identitySecret: try IdentitySecret(identitySecret), instruction: instruction,
+                options: TenantOptions(
+                    intake: IntakeConfiguration(keepsSource: true),
+                    contentCheck: TermListContentCheck(terms: ["casino"]),
+                    contracts: .init(loginPolicy: LoginPolicy(iterations: 10_000))))
+            guard let outbox = kimple.transport as? FileOutbox else {
+                throw KimpleError(.invalidArgument, "The demo's transport is its file outbox.")
+            }
+            return DemoWorld(clock: clock, kimple: kimple, brand: brand, outbox: outbox)
         } catch {
-            storage.close()
+            try? await kimple.close()
             throw error
         }
     }
 
-    private static func wire(_ storage: FileStorage, files: DemoFiles, clock: ManualClock) async throws -> DemoWorld {
-        let tenantStorage = storage.tenant(tenant)
-        let outbox = try FileOutbox(directory: files.outbox, clock: clock)
-        let subProcessors = SubProcessorRegistry(
-            store: try await storage.documentStore(tenant: "platform", name: "sub-processors"),
-            evidence: try await EvidenceLog.open(storage.tenant("platform"), clock: clock), transport: outbox,
-            clock: clock)
-        let privacy = try await TenantPrivacy.open(
-            storage: tenantStorage, transport: outbox, clock: clock,
-            configuration: PrivacyConfiguration(
-                processor: PartyProfile(
-                    name: "Cassiop", address: "Roubaix, France", contact: "privacy@cassiop.example"),
-                hosting: [HostingSite(provider: "Microsoft Azure", country: "FR", activities: [.hosting, .collection])]
-            ),
-            subProcessors: subProcessors)
-        let contracts = try await ContractService(
-            storage: tenantStorage, clock: clock, configuration: .init(loginPolicy: LoginPolicy(iterations: 10_000)))
-        let operationStore = try await DocumentOperationStore.open(tenantStorage)
-        let operations = try OperationService(
-            store: operationStore, evidence: privacy.evidence, gate: privacy.gate,
-            contentCheck: TermListContentCheck(terms: ["casino"]), clock: clock)
-        let participations = try FileParticipationStore.open(in: storage, tenant: tenant, clock: clock)
-        let robotEvents = try await RobotEventJournal.open(tenantStorage, clock: clock)
-        let ledger = try FileInstantWinLedger.open(storage, tenant: tenant)
-        let intake = try IntakeService(
-            operations: operationStore, participations: participations, robotEvents: robotEvents, gate: privacy.gate,
-            transport: outbox, identitySecret: try IdentitySecret(identitySecret), clock: clock,
-            decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: privacy.gate),
-            configuration: IntakeConfiguration(keepsSource: true))
-        for holder in try ParticipantRobotEvents.holders(participations: participations, robotEvents: robotEvents) {
-            try privacy.holders.register(holder, instruction: instruction)
+    /// Runs `body` on the world of `files`, then closes it (also when `body` throws).
+    static func with<Result>(
+        _ files: DemoFiles, clock: ManualClock, _ body: (DemoWorld) async throws -> Result
+    ) async throws -> Result {
+        let world = try await open(files, clock: clock)
+        do {
+            let result = try await body(world)
+            try await world.kimple.close()
+            return result
+        } catch {
+            try? await world.kimple.close()
+            throw error
         }
-        return DemoWorld(
-            clock: clock, storage: storage, outbox: outbox, subProcessors: subProcessors, privacy: privacy,
-            contracts: contracts, operationStore: operationStore, operations: operations,
-            participations: participations, robotEvents: robotEvents, ledger: ledger,
-            instantWins: InstantWinService(ledger: ledger, evidence: privacy.evidence, clock: clock), intake: intake,
-            draws: try await DrawService.open(
-                tenantStorage, evidence: privacy.evidence, gate: privacy.gate, clock: clock),
-            availability: AvailabilityService(
-                store: try await FileAvailabilityStore.open(tenantStorage), clock: clock, robotEvents: robotEvents,
-                suspender: operations, evidence: privacy.evidence),
-            exports: ExportService(tenant: tenant, gate: privacy.gate, evidence: privacy.evidence, clock: clock))
-    }
-
-    /// Closes the stores (and releases the lock).
-    func close() {
-        participations.close()
-        ledger.close()
-        storage.close()
     }
 }
 

@@ -55,6 +55,7 @@ let package = Package(
             name: "kimple-bench",
             dependencies: [
                 "KimpleCore", "KimpleGames", "KimpleContracts", "KimplePrivacy", "KimpleAvailability", "KimpleTesting",
+                "Kimple",
             ],
             path: "Examples/kimple-bench", swiftSettings: strict),
 

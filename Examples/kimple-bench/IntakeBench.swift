@@ -26,6 +26,8 @@ func runIntakeBenchmarks() async throws {
         ("memory", 1, 1, 200_000), ("memory", 8, 1, 400_000), ("memory", 8, 32, 400_000),
         ("file", 1, 1, 5_000), ("file", 8, 1, 50_000), ("file", 8, 32, 400_000), ("file", 8, 128, 400_000),
     ]
+    if only == nil || only == "facade" { try await runFacadeIntakeBenchmarks(pool: pool) }
+    if only == "facade" { return }
     for benchCase in cases
     where only == nil || only == benchCase.store
         || only == "\(benchCase.store)-\(benchCase.submitters)x\(benchCase.inFlight)"
@@ -196,6 +198,16 @@ enum IntakeStream {
     /// An intake on `participations` with a live operation `tv-spot`.
     static func intake(tenant: TenantID, participations: any ParticipationStore) async throws -> IntakeService {
         let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
+        _ = try await operations.insert(liveOperation(tenant: tenant))
+        return try IntakeService(
+            operations: operations, participations: participations,
+            robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog(), clock: SystemClock()),
+            gate: BenchGate(), transport: InMemoryTransport(),
+            identitySecret: IdentitySecret(Array(repeating: 42, count: 32)), clock: SystemClock())
+    }
+
+    /// The live operation `tv-spot` of `tenant`, open from an hour ago for a day, under instruction `bench`.
+    static func liveOperation(tenant: TenantID) -> KimpleGames.Operation {
         var operation = KimpleGames.Operation(
             id: "tv-spot", tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"),
             kind: .randomDraw, title: "TV spot", opensAt: Date().addingTimeInterval(-3_600),
@@ -211,12 +223,7 @@ enum IntakeStream {
             prizes: [Prize(id: "car", name: "A car", quantity: 1, unitValue: Money(cents: 2_000_000))],
             audience: AudienceDeclaration(expectedParticipants: 500_000), instruction: "bench")
         operation.status = .live
-        _ = try await operations.insert(operation)
-        return try IntakeService(
-            operations: operations, participations: participations,
-            robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: BenchGate(),
-            transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: 42, count: 32)),
-            clock: SystemClock())
+        return operation
     }
 }
 

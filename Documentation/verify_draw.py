@@ -18,6 +18,12 @@ Usage:
       (SHA-256 of the file) to compare with the one published before the operation opened.
   verify_draw.py vectors VECTORS.json
       Checks every test vector (draws and instant-win schedules) of the file.
+  verify_draw.py generate VECTORS.json
+      Writes the expected results of every vector of the file (its "expected" members),
+      computed by this verifier from the vectors' inputs alone. This is how the SDK's
+      published vectors (Tests/KimpleGamesTests/Vectors/draw-vectors.json) get their
+      expected winners, reserves and instant-win moments: from this independent
+      implementation of DrawAlgorithm.md, never from the Swift engine they test.
   verify_draw.py selftest
       Checks the ChaCha20 implementation against RFC 8439.
 
@@ -284,7 +290,7 @@ def check_draw_vector(vector):
     seed = bytes.fromhex(vector["seed"])
     method, key, list_hash, winners, reserves = draw(
         entries, seed, rules["winners"], rules["reserves"], rules["oneWinPerPerson"])
-    expected = vector["expected"]
+    expected = vector.get("expected") or {}
     got = {
         "entryListSHA256": list_hash.hex(),
         "streamKey": key.hex(),
@@ -300,7 +306,7 @@ def check_schedule_vector(vector):
     end = vector["closesAtMs"] - vector["marginEndMs"]
     moments = schedule_moments(bytes.fromhex(vector["seed"]), start, end, vector["prizes"], vector["spread"])
     text = schedule_text(vector, moments)
-    expected = vector["expected"]
+    expected = vector.get("expected") or {}
     got = {
         "moments": [{"atMs": at, "prize": code} for at, code in moments],
         "commitment": hashlib.sha256(text).hexdigest(),
@@ -327,6 +333,21 @@ def command_vectors(path):
                 print("ok %s %r" % (kind, vector["name"]))
     print("%d vector(s), %d mismatch(es)" % (total, failures))
     return 1 if failures else 0
+
+
+def command_generate(path):
+    with open(path, "rb") as handle:
+        document = json.load(handle)
+    total = 0
+    for kind, check in (("draws", check_draw_vector), ("schedules", check_schedule_vector)):
+        for vector in document.get(kind, []):
+            total += 1
+            vector["expected"] = check(vector)[1]
+    text = json.dumps(document, indent=2, sort_keys=True, separators=(",", " : "), ensure_ascii=False)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    print("%d vector(s) written" % total)
+    return 0
 
 
 def command_certificate(certificate_path, entries_path):
@@ -418,6 +439,8 @@ def main(arguments):
         return 0
     if len(arguments) == 2 and arguments[0] == "vectors":
         return command_vectors(arguments[1])
+    if len(arguments) == 2 and arguments[0] == "generate":
+        return command_generate(arguments[1])
     if len(arguments) == 3 and arguments[0] == "certificate":
         return command_certificate(arguments[1], arguments[2])
     if len(arguments) == 3 and arguments[0] == "schedule":

@@ -2,7 +2,7 @@ import Foundation
 import KimpleCore
 import KimpleGames
 
-/// The checks every ``VoteStore`` must pass (G-8): the SDK's own ``InMemoryVoteStore`` and
+/// The checks every ``VoteStore`` must pass (G-21): the SDK's own ``InMemoryVoteStore`` and
 /// ``FileVoteStore`` pass them, and a host runs them against its own implementation.
 public enum VoteStoreConformance {
     /// Runs every check; `makeEmptyStore` is called once per check and must return an empty
@@ -21,7 +21,7 @@ public enum VoteStoreConformance {
             Ballot(operation: operation, candidate: candidate, personKey: person, period: period, castAt: instant)
         }
 
-        await runner.check("one vote per person per candidate per period", rule: "G-8") {
+        await runner.check("one vote per person per candidate per period", rule: "G-21") {
             let store = try await makeEmptyStore()
             try r.expect(try await store.cast(ballot("c1", "alice")), "once", "the first vote was not counted")
             try r.expect(!(try await store.cast(ballot("c1", "alice"))), "once", "a second vote was counted")
@@ -35,14 +35,14 @@ public enum VoteStoreConformance {
             try r.expect(try await store.tally("other-operation").isEmpty, "once", "another operation has votes")
         }
 
-        await runner.check("a malformed ballot is refused and counts nothing", rule: "G-8") {
+        await runner.check("a malformed ballot is refused and counts nothing", rule: "G-21") {
             let store = try await makeEmptyStore()
             try await r.expectError(.voteInvalid, "malformed") { _ = try await store.cast(ballot("", "alice")) }
             try await r.expectError(.voteInvalid, "malformed") { _ = try await store.cast(ballot("c1", "a\u{7}")) }
             try r.expect(try await store.tally(operation).isEmpty, "malformed", "a refused ballot was counted")
         }
 
-        await runner.check("concurrent votes are counted atomically", rule: "G-8") {
+        await runner.check("concurrent votes are counted atomically", rule: "G-21") {
             let store = try await makeEmptyStore()
             let counted = try await withThrowingTaskGroup(of: Bool.self) { group in
                 for n in 0..<80 {

@@ -33,8 +33,8 @@ struct AdmissionTests {
         #expect(policy.bucket(for: try declaration("op", expected: 10, peak: 250)).ratePerSecond == 500)
         #expect(policy.bucket(for: try declaration("op", expected: 10)).ratePerSecond == 50)  // never below undeclared
         #expect(policy.bucket(for: nil).ratePerSecond == 50)
-        #expect(throws: KimpleError.self) { _ = try declaration("op", expected: -1) }
-        #expect(throws: KimpleError.self) { _ = try declaration("op", expected: 1, peak: .nan) }
+        expectCode(.trafficInvalidDeclaration) { _ = try declaration("op", expected: -1) }
+        expectCode(.trafficInvalidDeclaration) { _ = try declaration("op", expected: 1, peak: .nan) }
     }
 
     // SPEC A-5: the token bucket of an operation (rate 100/s, burst 200) admits 200 requests at
@@ -74,7 +74,7 @@ struct AdmissionTests {
             }
         }
         #expect(later == 100)
-        #expect(throws: KimpleError.self) { _ = try controller.acquire(lane, at: t1) }
+        expectCode(.trafficThrottled) { _ = try controller.acquire(lane, at: t1) }
     }
 
     // SPEC A-5: at the platform's limit (100, 20 % kept for declared operations) undeclared
@@ -226,8 +226,8 @@ struct AdmissionTests {
 
     // SPEC A-5: impossible policies are refused.
     @Test func invalidPolicyIsRefused() {
-        #expect(throws: KimpleError.self) { _ = try AdmissionPolicy(minimumLimit: 100, maximumLimit: 10) }
-        #expect(throws: KimpleError.self) { _ = try AdmissionPolicy(backoffRatio: 1) }
-        #expect(throws: KimpleError.self) { _ = try AdmissionPolicy(undeclaredRate: 0) }
+        expectCode(.trafficInvalidPolicy) { _ = try AdmissionPolicy(minimumLimit: 100, maximumLimit: 10) }
+        expectCode(.trafficInvalidPolicy) { _ = try AdmissionPolicy(backoffRatio: 1) }
+        expectCode(.trafficInvalidPolicy) { _ = try AdmissionPolicy(undeclaredRate: 0) }
     }
 }

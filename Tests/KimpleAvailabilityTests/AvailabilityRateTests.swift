@@ -235,7 +235,7 @@ struct AvailabilityRateTests {
 
     // SPEC A-1: invalid intervals are refused with a typed error.
     @Test func invalidIntervalsAreRefused() throws {
-        #expect(throws: KimpleError.self) {
+        expectCode(.availabilityInvalidInterval) {
             _ = try Fixtures.outage("o", "2026-06-10T10:00:00+02:00", "2026-06-10T10:00:00+02:00")
         }
         do {
@@ -244,7 +244,7 @@ struct AvailabilityRateTests {
         } catch let error as KimpleError {
             #expect(error.code == .availabilityInvalidInterval)
         }
-        #expect(throws: KimpleError.self) { _ = try AvailabilityCommitment(target: 101) }
+        expectCode(.availabilityInvalidPolicy) { _ = try AvailabilityCommitment(target: 101) }
     }
 }
 

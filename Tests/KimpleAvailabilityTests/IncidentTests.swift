@@ -99,6 +99,6 @@ struct IncidentTests {
         } catch let error as KimpleError {
             #expect(error.code == .availabilityInvalidInterval)
         }
-        #expect(throws: KimpleError.self) { _ = try InterventionPolicy(criticalBusinessHours: -1) }
+        expectCode(.availabilityInvalidPolicy) { _ = try InterventionPolicy(criticalBusinessHours: -1) }
     }
 }

@@ -26,15 +26,13 @@ struct FuzzCorpusTests {
         #expect(inputs.contains { $0.lastPathComponent.hasPrefix("seed-") }, "no seed for \(target)")
         for file in inputs {
             let bytes = try [UInt8](Data(contentsOf: file))
-            let start = ContinuousClock.now
+            // Tests never time anything (K-2): a hang shows as a run that does not finish; the
+            // speed of the targets is the fuzzer's and the bench's business.
             do {
                 _ = try await target.run(bytes)
             } catch {
                 Issue.record("\(target) \(file.lastPathComponent): \(error)")
             }
-            // A guard against hangs, not a performance figure: inputs take milliseconds alone, but a
-            // loaded machine running the suite in parallel (under a sanitizer) can stretch them a lot.
-            #expect(ContinuousClock.now - start < .seconds(120), "\(file.lastPathComponent) is slow")
         }
     }
 

@@ -46,9 +46,22 @@ struct ContractEndTests {
     // export through the games' ExportService is granted inside it, a new participation is
     // not, and the export is refused after it; then every games holder is erased with a
     // destruction certificate chained into the evidence log.
+    // On the file backend with the file outbox, the destruction is proven by the bytes: no
+    // file under the data root holds a participant's address or source afterwards.
     @Test("a contract's end opens the 45-day window: exports inside, refused after, then destruction")
     func reversibilityWindow() async throws {
-        let p = try await Platform.make(start: Platform.instant("2025-12-01T11:00:00Z"))
+        try await withTemporaryDirectory { directory in
+            let files = try FileStorage(root: directory)
+            defer { files.close() }
+            let p = try await Platform.make(
+                backend: files, start: Platform.instant("2025-12-01T11:00:00Z"), outbox: true)
+            let outbox = try #require(p.outbox)
+            defer { outbox.close() }
+            try await reversibilityWindow(p, directory: directory)
+        }
+    }
+
+    func reversibilityWindow(_ p: Platform, directory: URL) async throws {
         let router = ContractEndRouter()
         router.register(p.privacy.reversibility)
         let contracts = try await ContractService(storage: p.storage, clock: p.clock, endListeners: [router])
@@ -73,6 +86,7 @@ struct ContractEndTests {
         for n in 0..<3 {
             #expect(try await p.submit("person\(n)@example.com", source: "203.0.113.\(n + 1)").isAccepted)
         }
+        #expect(!(try filesContain("person0@example.com", under: directory)).isEmpty)
 
         // The day after the last day: the contract ends and its end is published to privacy.
         p.clock.set(Platform.instant("2026-07-01T10:00:00Z"))
@@ -81,7 +95,7 @@ struct ContractEndTests {
         let end = try #require(try await p.privacy.reversibility.record())
         #expect(end.state.effectiveEnd == Platform.instant("2026-06-30T22:00:00Z"))
         #expect(end.state.reversibilityEnd == Platform.instant("2026-08-15T22:00:00Z"))
-        #expect(!p.transport.messages(of: .privacyContractEnded).isEmpty)
+        #expect(!(try p.messages(of: .privacyContractEnded)).isEmpty)
 
         // Inside the window: exports yes, new processing no.
         p.clock.set(Platform.instant("2026-08-15T21:59:59Z"))
@@ -115,7 +129,13 @@ struct ContractEndTests {
         #expect(try await p.evidence.verify(against: certificate.evidenceHead).isIntact)
         #expect(try await p.participations.recordCount() == 0)
         #expect(try await p.participations.records(of: .email("person0@example.com")).isEmpty)
-        #expect(!p.transport.messages(of: .privacyDestructionCertificate).isEmpty)
+        #expect(!(try p.messages(of: .privacyDestructionCertificate)).isEmpty)
+        _ = try await p.outbox?.deliverPending { _ in }
+        for n in 0..<3 {
+            for trace in ["person\(n)@example.com", "203.0.113.\(n + 1)"] {
+                #expect(try filesContain(trace, under: directory).isEmpty, "\(trace) is still on disk")
+            }
+        }
         // From then on, even the window's exports are over for good.
         #expect(await kimpleError { _ = try await exportParticipants(p) } != nil)
     }

@@ -23,18 +23,23 @@ struct ErasureRequestTests {
         #expect(result.rejection?.code == "participation.robot.load_testing_agent")
     }
 
-    // SPEC P-3, P-5, K-5, G-4, G-5: the controller decides to erase Jane's data; the privacy
+    // SPEC P-3, P-9, P-5, K-5, G-4, G-5: on files with the file outbox. The controller decides
+    // to erase Jane's data; the privacy
     // module executes it in every holder the games registered: her participation is removed
     // (the bytes are gone from the journal files), the robot events from the source her entry
     // kept lose that source (the bytes gone too; counts kept for availability), John is
     // untouched, the proof is chained into the evidence log, which still verifies, and Jane
-    // may take part again.
+    // may take part again. The forwarded request that named her is redacted in the outbox, and
+    // after delivery no file under the data root holds her address, name or source.
     @Test("an erasure request removes the person's bytes from the participation and robot-event files")
     func erasureOnFiles() async throws {
         try await withTemporaryDirectory { directory in
             let files = try FileStorage(root: directory)
             defer { files.close() }
-            let p = try await Platform.make(backend: files, intake: IntakeConfiguration(keepsSource: true))
+            let p = try await Platform.make(
+                backend: files, intake: IntakeConfiguration(keepsSource: true), outbox: true)
+            let outbox = try #require(p.outbox)
+            defer { outbox.close() }
             try await p.instruct()
             for holder in try ParticipantRobotEvents.holders(
                 participations: p.participations, robotEvents: p.robotEvents)
@@ -59,7 +64,12 @@ struct ErasureRequestTests {
             let requests = p.privacy.requests
             let request = try await requests.receive(
                 .erasure, subject: .email("Jane.Doe@example.com "), channel: "e-mail to the brand's DPO",
-                by: .host("dpo-desk"))
+                statement: "Please delete everything about Jane Doe.", by: .host("dpo-desk"))
+            // The forwarded request waits in the shared outbox, outside every tenant, naming her.
+            let outboxFiles = directory.appendingPathComponent("outbox")
+            #expect(!(try filesContain(Self.jane, under: outboxFiles)).isEmpty)
+            #expect(
+                try p.messages(of: .privacyRequestForwarded).first?.dataSubject == SubjectDigest.of(.email(Self.jane)))
             try await requests.decide(
                 request.id,
                 ControllerDecision(
@@ -96,10 +106,18 @@ struct ErasureRequestTests {
             // The request's locator ("Jane.Doe@example.com ") was dropped from the privacy
             // module's request document, and the store's history compacted with it: no file of
             // the tenant holds her e-mail or her source any more.
-            let tenantFiles = directory.appendingPathComponent("tenants/brand")
-            for trace in [Self.jane, "Jane.Doe@example.com", "Janeth", Self.janeSource] {
-                #expect(try filesContain(trace, under: tenantFiles).isEmpty, "\(trace) is still on disk")
+            // The outbox: the forwarded request was redacted while pending, and is delivered
+            // redacted, its digest kept as the receipt. Then no file under the data root (every
+            // tenant, the outbox) holds her e-mail, her name, her statement or her source.
+            let run = try await outbox.deliverPending { _ in }
+            #expect(run.delivered.contains("dsr-\(request.id)-forwarded"))
+            let forwarded = try #require(try outbox.deliveredMessages().first { $0.kind == .privacyRequestForwarded })
+            #expect(forwarded.isRedacted && forwarded.attributes["redacted_body_sha256"]?.count == 64)
+            #expect(forwarded.recipient == "controller")
+            for trace in [Self.jane, "Jane.Doe@example.com", "Janeth", "Jane Doe", Self.janeSource] {
+                #expect(try filesContain(trace, under: directory).isEmpty, "\(trace) is still on disk")
             }
+            #expect(!(try filesContain("john@example.com", under: directory)).isEmpty)
 
             // Erasure also forgot her identity key: she may take part again.
             #expect(try await p.submit(Self.jane, source: Self.janeSource).isAccepted)

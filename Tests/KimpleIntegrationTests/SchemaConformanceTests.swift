@@ -20,17 +20,19 @@ struct SchemaConformanceTests {
         try await withTemporaryDirectory { root in
             let (drawn, _) = try await gettingStarted(root: root)
             // A disqualification, so that a replacement is checked too.
+            // The getting-started draw always has a winner and a reserve: without them the
+            // replacement would go unchecked, so their absence fails the test.
             var certificate = drawn
-            if let winner = certificate.winners.first, let reserve = certificate.reserves.first {
-                certificate.replacements.append(
-                    DrawReplacement(
-                        position: 1, disqualified: winner, reason: "Entered twice under two addresses.",
-                        replacement: reserve, at: certificate.drawnAt, by: .user("alice")))
-                certificate.replacements.append(
-                    DrawReplacement(
-                        position: nil, disqualified: reserve, reason: "Promoted, then disqualified.",
-                        replacement: nil, at: certificate.drawnAt, by: .user("alice")))
-            }
+            let winner = try #require(certificate.winners.first, "the draw has no winner")
+            let reserve = try #require(certificate.reserves.first, "the draw has no reserve")
+            certificate.replacements.append(
+                DrawReplacement(
+                    position: 1, disqualified: winner, reason: "Entered twice under two addresses.",
+                    replacement: reserve, at: certificate.drawnAt, by: .user("alice")))
+            certificate.replacements.append(
+                DrawReplacement(
+                    position: nil, disqualified: reserve, reason: "Promoted, then disqualified.",
+                    replacement: nil, at: certificate.drawnAt, by: .user("alice")))
             try Self.expectValid(try certificate.jsonData(), against: "draw-certificate.schema.json")
 
             // The participants of the file store, exported as JSON Lines.

@@ -38,14 +38,20 @@ struct ReversibilityTests {
         let exports: SamplePersonalDataHolder
     }
 
-    func setUp(_ directory: URL) async throws -> (Setup, FileJournal) {
-        let f = try await PrivacyFixture.make(statistics: [Self.statistics])
+    /// The fixture with 100 participations in a file journal under `directory` and 4 export
+    /// records; with `files`, the services run on that file storage with a file outbox, and
+    /// the export records are in a file journal too.
+    func setUp(_ directory: URL, files: FileStorage? = nil) async throws -> (Setup, FileJournal) {
+        let f = try await PrivacyFixture.make(statistics: [Self.statistics], files: files)
         try await f.record(PrivacyFixture.terms(special: [.health]))
         let journal = try FileJournal.open(at: directory.appendingPathComponent("participations"))
         let participations = SamplePersonalDataHolder(
             tenant: f.tenant, name: "games.participations", log: journal, clock: f.clock)
+        let exportLog: any RecordLog =
+            try files.map { try FileJournal.open(at: $0.root.appendingPathComponent("holders/exports")) }
+            ?? InMemoryRecordLog()
         let exports = SamplePersonalDataHolder(
-            tenant: f.tenant, name: "games.exports", log: InMemoryRecordLog(), clock: f.clock)
+            tenant: f.tenant, name: "games.exports", log: exportLog, clock: f.clock)
         try await participations.add(
             sampleEntries(people: 100, start: f.clock.now) { ["operation": $0 < 95 ? "summer" : "spring"] })
         try await exports.add(
@@ -63,13 +69,18 @@ struct ReversibilityTests {
             Reversibility.windowEnd(effectiveEnd: instant("2026-03-31T21:59:59Z")) == instant("2026-05-15T22:00:00Z"))
     }
 
-    // SPEC P-9, P-10, C-7
+    // SPEC P-9, P-10, C-7: on the file backend with the file outbox; the destruction is proven
+    // by the bytes: no file under the data root (stores, holders, outbox) holds any
+    // participant's address or special-category value afterwards.
     @Test("after the end only exports remain, for 45 days; then data is destroyed with a certificate")
     func endToDestruction() async throws {
         try await withTemporaryDirectory { directory in
-            let (s, journal) = try await setUp(directory)
+            let files = try FileStorage(root: directory)
+            defer { files.close() }
+            let (s, journal) = try await setUp(directory.appendingPathComponent("holders"), files: files)
             defer { journal.close() }
             let f = s.f
+            defer { f.close() }
             let privacy = f.privacy
             let toController = TransferDestination(country: "FR", recipient: "controller")
             let pending = try await privacy.requests.receive(
@@ -77,7 +88,11 @@ struct ReversibilityTests {
 
             try await privacy.reversibility.contractEnded(
                 tenant: f.tenant, contract: "C-2025-007", effectiveEnd: Self.end)
-            let notice = try #require(f.transport.messages(of: .privacyContractEnded).first)
+            // Before: the bytes are there (the holders' files, the forwarded request in the outbox).
+            for trace in ["person3@example.org", "person42@example.org", "nuts"] {
+                #expect(!(try filesContain(trace, under: directory)).isEmpty, "\(trace) not found before")
+            }
+            let notice = try #require(try f.messages(of: .privacyContractEnded).first)
             #expect(notice.attributes["reversibility_end"] == "2026-05-16T22:00:00Z")
             _ = try await f.gate.authorize(f.request())  // before the end: intake goes on
 
@@ -111,6 +126,17 @@ struct ReversibilityTests {
             #expect(certificate.isComplete)
             #expect(try await s.participations.recordCount() == 0)
             #expect(try await privacy.requests.request(pending.id).subject == nil)
+            // Delivered, the outbox's messages keep no person's data either.
+            let outbox = try #require(f.outbox)
+            _ = try await outbox.deliverPending { _ in }
+            #expect(try outbox.pendingMessages().isEmpty)
+            for n in 0..<100 {
+                let address = "person\(n)@example.org"
+                #expect(try filesContain(address, under: directory).isEmpty, "\(address) is still on disk")
+            }
+            #expect(try filesContain("nuts", under: directory).isEmpty)
+            let forwarded = try #require(try f.messages(of: .privacyRequestForwarded).first)
+            #expect(forwarded.isRedacted && forwarded.body == OutboundMessage.redactedText)
 
             // Sealed in the evidence log: the entry's payload is the findings, its hash the head.
             #expect(try certificate.findingsMatch())
@@ -119,7 +145,7 @@ struct ReversibilityTests {
             #expect(entry.action == PrivacyEvidence.dataDestroyed)
             #expect(entry.hash == certificate.evidenceHead.hash)
             #expect(entry.payloadDigest == certificate.findingsDigest)
-            let sent = try #require(f.transport.messages(of: .privacyDestructionCertificate).first)
+            let sent = try #require(try f.messages(of: .privacyDestructionCertificate).first)
             #expect(sent.body.contains("| games.participations | 100 | 100 | yes | 0 |"))
             #expect(sent.body.contains(certificate.evidenceHead.hash.hex))
 

@@ -98,15 +98,61 @@ struct SpecialCategoryTests {
 
 @Suite("Special categories and erasure")
 struct SpecialCategoryErasureTests {
-    // SPEC P-6, P-3
+    // SPEC P-6, P-3: the instruction never allowed health data, yet a holder stores some
+    // (collected by mistake); the controller's erasure finds and removes it with the rest of
+    // the person's records, and the bytes are gone; a data subject request's read of the same
+    // category is still refused by the gate, so only erasure reaches it.
     @Test("erasure reaches special-category data the instruction never allowed; a request's read does not")
     func erasureReachesEverything() async throws {
-        let f = try await PrivacyFixture.make()
-        try await f.record()
-        _ = try await f.gate.authorize(f.request(.erasure, categories: [.health, .email]))
-        let error = await kimpleError {
-            _ = try await f.gate.authorize(f.request(.dataSubjectRequest, categories: [.health]))
+        try await withTemporaryDirectory { directory in
+            let f = try await PrivacyFixture.make()
+            try await f.record()
+            let journal = try FileJournal.open(at: directory.appendingPathComponent("holder"))
+            defer { journal.close() }
+            let holder = SamplePersonalDataHolder(
+                tenant: f.tenant, name: "games.participations", log: journal, clock: f.clock)
+            try await holder.add([
+                .init(
+                    recordID: "r1", participant: "p1", email: "ann@example.org", recordedAt: f.clock.now,
+                    categories: [.email], fields: ["city": "Lille"]),
+                .init(
+                    recordID: "r2", participant: "p1", email: "ann@example.org", recordedAt: f.clock.now,
+                    categories: [.email, .health], fields: ["allergy": "peanuts"]),
+                .init(
+                    recordID: "r3", participant: "p2", email: "bob@example.org", recordedAt: f.clock.now,
+                    categories: [.email, .health], fields: ["allergy": "pollen"]),
+            ])
+            try f.privacy.holders.register(holder, instruction: "summer")
+            #expect(!(try filesContain("peanuts", under: directory)).isEmpty)
+
+            // The gate: erasure may touch the category, a request's read may not.
+            _ = try await f.gate.authorize(f.request(.erasure, categories: [.health, .email]))
+            let error = await kimpleError {
+                _ = try await f.gate.authorize(f.request(.dataSubjectRequest, categories: [.health]))
+            }
+            #expect(error?.code == .privacySpecialCategoryNotAllowed)
+
+            let request = try await f.privacy.requests.receive(
+                .erasure, subject: .email("ann@example.org"), channel: "e-mail to privacy@", by: .host("support"))
+            try await f.privacy.requests.decide(
+                request.id,
+                ControllerDecision(outcome: .execute, actions: [.erase], decidedBy: "DPO", decidedAt: f.clock.now),
+                by: .user("jeanne"))
+            let execution = try await f.privacy.requests.execute(request.id, by: .host("support"))
+            let findings = try #require(execution.proof.findings.holders.first)
+            #expect(findings.foundRecordIDs.sorted() == ["r1", "r2"])
+            #expect(findings.categories.contains(.health))
+            #expect(findings.erasedRecordIDs.sorted() == ["r1", "r2"])
+            #expect(findings.remainingAfterErasure == 0)
+            #expect(execution.proof.erasureComplete)
+            #expect(try await holder.records(of: .email("ann@example.org")).isEmpty)
+            #expect(try await holder.records(of: .email("bob@example.org")).map(\.recordID) == ["r3"])
+            // The special-category value and the address are gone from the holder's files;
+            // the other person's are not.
+            for gone in ["peanuts", "ann@example.org"] {
+                #expect(try filesContain(gone, under: directory).isEmpty, "\(gone) is still on disk")
+            }
+            #expect(!(try filesContain("pollen", under: directory)).isEmpty)
         }
-        #expect(error?.code == .privacySpecialCategoryNotAllowed)
     }
 }

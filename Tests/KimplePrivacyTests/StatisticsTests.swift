@@ -28,7 +28,7 @@ struct StatisticsTests {
         #expect(table.cells == [[.value(120), .value(45)], [.value(0), .value(80)]])
         #expect(table.total == .value(245))
         #expect(table.primarySuppressions == 0)
-        #expect(throws: KimpleError.self) {
+        expectCode(.privacyStatisticsInvalid) {
             try AnonymousStatistics(
                 title: "t", rowTitle: "r", columnTitle: "c", rows: ["a"], columns: ["x"], counts: [[1]], threshold: 1)
         }

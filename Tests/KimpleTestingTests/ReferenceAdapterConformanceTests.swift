@@ -192,7 +192,8 @@ struct BrokenAdapterTests {
         #expect(report.passed.contains("asking twice for a store returns the same store"))
     }
 
-    // SPEC K-7
+    // SPEC K-6: the conformance kit catches a broken adapter. The adapter here is an
+    // in-memory fake that forgets K-7's restart guarantee; the kit reports it under K-7.
     @Test("a transport that forgets its messages on reopen fails both restart checks")
     func amnesicTransport() async throws {
         let report = try await failingReport {
@@ -209,7 +210,7 @@ struct BrokenAdapterTests {
         #expect(report.passed.contains("every accepted message is delivered once"))
     }
 
-    // SPEC K-7
+    // SPEC K-6: as above, for a document store that forgets K-7's restart guarantee.
     @Test("a store that loses its state on reopen fails the restart check")
     func amnesicReopen() async throws {
         let report = try await failingReport {

@@ -173,7 +173,20 @@ extension InteroperabilityDocumentation {
 
                 Each file is a JSON object `{"acceptedAt": <date>, "message": {...}}` with the message's
                 fields `idempotencyKey`, `tenant`, `kind`, `recipient`, `channel`, `subject`, `body`,
-                `attributes`, `createdAt` (dates as in document values).
+                `attributes`, `createdAt` (dates as in document values), and `dataSubject` when the message
+                carries a person's data.
+
+                **Messages about a person (P-3, P-9).** `dataSubject` is the hex SHA-256 of the person's
+                canonical locator (`SubjectDigest`, e.g. of `email:jane.doe@example.com`): a pseudonymous
+                reference. Such a message (a forwarded data subject request, the processor's answer to the
+                person) keeps the person's data in `recipient` and `body` only; its `subject` line and
+                `attributes` hold ids and dates. The outbox keeps it in `delivered/` **redacted**: `body`
+                becomes `(redacted)`, `recipient` too unless it is a role (`controller`, `client`, `provider`,
+                `host`), and the attributes `redacted_body_sha256` and `redacted_recipient_sha256` keep the hex
+                SHA-256 of the UTF-8 text that was sent, as the delivery receipt. An erasure of the person (or
+                the destruction of the tenant's data at the end of the contract) redacts the messages about
+                them in `pending/` and `delivered/` alike; a redacted pending message is delivered redacted.
+                No file of the outbox keeps an erased person's data.
 
                 ## Store layout of `FileStorage`
 
@@ -978,6 +991,11 @@ extension InteroperabilityDocumentation {
                         "createdAt": {
                           "type": "number",
                           "description": "Seconds since 2001-01-01T00:00:00Z (add 978307200 for Unix time)."
+                        },
+                        "dataSubject": {
+                          "type": "string",
+                          "pattern": "^[0-9a-f]{64}$",
+                          "description": "Present when the recipient or body carries a person's data: the SHA-256 (hex) of the person's canonical locator (SubjectDigest). Such a message is kept redacted once delivered and when the person's data is erased."
                         }
                       },
                       "required": [
@@ -1398,7 +1416,7 @@ extension InteroperabilityDocumentation {
                     the same gate).
                 11. **Votes**: entry and voting phases may not overlap, and "one vote per person per candidate
                     per period" is counted atomically by the vote store; the period is the whole vote or a
-                    calendar day in the operation's time zone. SPEC G-8.
+                    calendar day in the operation's time zone. SPEC G-21 (Games.md, "Rules added by the SDK").
 
                 """#
         ),

@@ -23,7 +23,13 @@ import Synchronization
 /// A pending file that no longer decodes (damaged on disk, or written by something else)
 /// never blocks the others: a delivery run moves it to `damaged/` for a person to look at
 /// and reports it in ``DeliveryRun/setAside``; sending its message again writes a good copy.
-public final class FileOutbox: MessageTransport {
+///
+/// A message that carries a person's data (``OutboundMessage/dataSubject`` set) is kept in
+/// `delivered/` redacted (``OutboundMessage/redactingPersonalData()``: the digests of its body
+/// and address stay as the receipt of what was sent), and ``redactMessages(about:tenant:)``
+/// and ``redactMessages(of:)`` redact such messages in `pending/` and `delivered/` when the
+/// person's data is erased (P-3, P-9): no file of the outbox keeps an erased person's data.
+public final class FileOutbox: PersonalDataRedactingTransport {
     /// What one delivery run did.
     public struct DeliveryRun: Sendable, Hashable {
         /// Keys delivered in this run.
@@ -103,9 +109,10 @@ public final class FileOutbox: MessageTransport {
     }
 
     /// Hands every pending message, oldest first, to `deliver`; moves each one that
-    /// `deliver` returned for to `delivered/`. A message whose `deliver` throws stays
-    /// pending for the next run; a file that does not decode is moved to `damaged/` and
-    /// listed in ``DeliveryRun/setAside``.
+    /// `deliver` returned for to `delivered/` (redacted, when it carries a person's data: the
+    /// redacted copy is written atomically, then the pending file removed). A message whose
+    /// `deliver` throws stays pending for the next run; a file that does not decode is moved
+    /// to `damaged/` and listed in ``DeliveryRun/setAside``.
     nonisolated(nonsending) public func deliverPending(
         using deliver: (OutboundMessage) async throws -> Void
     ) async throws -> DeliveryRun {
@@ -134,13 +141,55 @@ public final class FileOutbox: MessageTransport {
             let name = Self.fileName(key)
             try mutex.withLock { lock in
                 guard lock != nil else { throw KimpleError.closed(directory.path) }
-                try POSIX.rename(directory.path + "/pending/" + name, directory.path + "/delivered/" + name)
-                try POSIX.syncDirectory(directory.path + "/delivered")
+                let pending = directory.path + "/pending/" + name
+                let delivered = directory.path + "/delivered/" + name
+                if envelope.message.dataSubject != nil {
+                    // A crash between the two steps leaves it pending: it is delivered again.
+                    var redacted = envelope
+                    redacted.message = envelope.message.redactingPersonalData()
+                    try AtomicFile.write([UInt8](JSONCoding.encode(redacted)), to: delivered)
+                    try POSIX.remove(pending)
+                } else {
+                    try POSIX.rename(pending, delivered)
+                    try POSIX.syncDirectory(directory.path + "/delivered")
+                }
                 try POSIX.syncDirectory(directory.path + "/pending")
             }
             run.delivered.append(key)
         }
         return run
+    }
+
+    /// Redacts every message of `tenant` about `subject` in `pending/` and `delivered/` (each
+    /// file rewritten atomically; a pending one stays pending and is delivered redacted) and
+    /// returns their keys. Throws `storage.corrupted` for a file that does not decode (a
+    /// delivery run sets pending ones aside), `storage.io` when a file cannot be written.
+    public func redactMessages(about subject: SHA256Digest, tenant: TenantID) async throws -> [String] {
+        try redact { $0.tenant == tenant && $0.dataSubject == subject }
+    }
+
+    /// Redacts every message of `tenant` that carries a person's data, in `pending/` and
+    /// `delivered/`, and returns their keys; throws as ``redactMessages(about:tenant:)``.
+    public func redactMessages(of tenant: TenantID) async throws -> [String] {
+        try redact { $0.tenant == tenant && $0.dataSubject != nil }
+    }
+
+    private func redact(_ matches: (OutboundMessage) -> Bool) throws -> [String] {
+        try mutex.withLock { lock in
+            guard lock != nil else { throw KimpleError.closed(directory.path) }
+            var keys: [String] = []
+            for folder in ["pending", "delivered"] {
+                let path = directory.path + "/" + folder
+                for name in try POSIX.list(path) where name.hasSuffix(".json") && !AtomicFile.isLeftover(name) {
+                    var envelope = try Self.read(path + "/" + name)
+                    guard matches(envelope.message), !envelope.message.isRedacted else { continue }
+                    envelope.message = envelope.message.redactingPersonalData()
+                    try AtomicFile.write([UInt8](JSONCoding.encode(envelope)), to: path + "/" + name)
+                    keys.append(envelope.message.idempotencyKey)
+                }
+            }
+            return keys
+        }
     }
 
     /// Waits for a send or a move to `delivered/` in progress, then releases the directory

@@ -7,7 +7,7 @@ import Synchronization
 #endif
 
 /// A ``MessageTransport`` that records what is sent: the transport of tests and demos.
-public final class InMemoryTransport: MessageTransport {
+public final class InMemoryTransport: PersonalDataRedactingTransport {
     private struct State {
         var messages: [OutboundMessage] = []
         var receipts: [String: DeliveryReceipt] = [:]
@@ -46,6 +46,29 @@ public final class InMemoryTransport: MessageTransport {
     /// The messages of one kind, in order.
     public func messages(of kind: MessageKind) -> [OutboundMessage] {
         state.withLock { $0.messages.filter { $0.kind == kind } }
+    }
+
+    /// Redacts the recorded messages of `tenant` about `subject` (see
+    /// ``PersonalDataRedactingTransport``) and returns their keys.
+    public func redactMessages(about subject: SHA256Digest, tenant: TenantID) async throws -> [String] {
+        redact { $0.tenant == tenant && $0.dataSubject == subject }
+    }
+
+    /// Redacts every recorded message of `tenant` that carries personal data and returns their keys.
+    public func redactMessages(of tenant: TenantID) async throws -> [String] {
+        redact { $0.tenant == tenant && $0.dataSubject != nil }
+    }
+
+    private func redact(_ matches: (OutboundMessage) -> Bool) -> [String] {
+        state.withLock { state in
+            var keys: [String] = []
+            for index in state.messages.indices where matches(state.messages[index]) {
+                guard !state.messages[index].isRedacted else { continue }
+                state.messages[index] = state.messages[index].redactingPersonalData()
+                keys.append(state.messages[index].idempotencyKey)
+            }
+            return keys
+        }
     }
 
     /// Returns the messages recorded so far and forgets them (their keys stay known).

@@ -56,12 +56,20 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
     public var attributes: [String: String]
     /// When the SDK produced it.
     public var createdAt: Date
+    /// The pseudonymous reference (the SHA-256 digest of the person's canonical locator, as
+    /// KimplePrivacy's `SubjectDigest` computes it) of the person whose personal data the
+    /// message's ``recipient`` or ``body`` carries; `nil` when it carries none. Such a message
+    /// keeps the person's data in those two fields only (its ``subject`` line and
+    /// ``attributes`` hold ids and dates), so that a transport can redact it
+    /// (``redactingPersonalData()``) once delivered and when the person's data is erased.
+    public var dataSubject: SHA256Digest?
 
     /// A message; `channel` defaults to ``MessageChannel/event`` (for the host itself).
+    /// `dataSubject` marks a message that carries a person's data (see ``dataSubject``).
     public init(
         idempotencyKey: String, tenant: TenantID, kind: MessageKind, recipient: String,
         channel: MessageChannel = .event, subject: String, body: String, attributes: [String: String] = [:],
-        createdAt: Date
+        createdAt: Date, dataSubject: SHA256Digest? = nil
     ) {
         self.idempotencyKey = idempotencyKey
         self.tenant = tenant
@@ -72,6 +80,36 @@ public struct OutboundMessage: Sendable, Hashable, Codable {
         self.body = body
         self.attributes = attributes
         self.createdAt = createdAt
+        self.dataSubject = dataSubject
+    }
+
+    /// The recipients that name a role rather than a person; any other recipient is an
+    /// address, which a redaction removes.
+    public static let roleRecipients: Set<String> = ["controller", "client", "provider", "host"]
+
+    /// The text that replaces the personal data of a redacted message.
+    public static let redactedText = "(redacted)"
+
+    /// Whether the message's personal data was redacted (see ``redactingPersonalData()``).
+    public var isRedacted: Bool { attributes["redacted_body_sha256"] != nil }
+
+    /// The message without the person's data, for a message with a ``dataSubject`` (any
+    /// other is returned as it is, and so is one already redacted): the body, and the
+    /// recipient unless it is one of the ``roleRecipients``, become ``redactedText``; their
+    /// SHA-256 digests (hex, of their UTF-8 bytes) stay in the attributes
+    /// `redacted_body_sha256` and `redacted_recipient_sha256` as the receipt of what was sent.
+    /// Key, tenant, kind, channel, subject line, other attributes, date and ``dataSubject`` are
+    /// kept.
+    public func redactingPersonalData() -> OutboundMessage {
+        guard dataSubject != nil, !isRedacted else { return self }
+        var redacted = self
+        redacted.attributes["redacted_body_sha256"] = SHA256.hash(body).hex
+        redacted.body = Self.redactedText
+        if !Self.roleRecipients.contains(recipient) {
+            redacted.attributes["redacted_recipient_sha256"] = SHA256.hash(recipient).hex
+            redacted.recipient = Self.redactedText
+        }
+        return redacted
     }
 }
 
@@ -109,6 +147,26 @@ public protocol MessageTransport: Sendable {
     /// Accepts `message` for delivery (see the implementation requirements).
     @discardableResult
     func send(_ message: OutboundMessage) async throws -> DeliveryReceipt
+}
+
+/// A transport that keeps messages and can take a person's data out of them (P-3, P-9): the
+/// privacy module asks it, when it erases a person's data or destroys a tenant's, to redact
+/// every message it still keeps about them, pending or delivered (see
+/// ``OutboundMessage/redactingPersonalData()``). ``FileOutbox`` and ``InMemoryTransport``
+/// conform; a host's transport that keeps copies should too.
+///
+/// ## Implementation requirements
+/// - A redacted message keeps its key: sending it again is still a duplicate.
+/// - A redacted pending message stays pending and is delivered as redacted.
+/// - Redacting twice changes nothing.
+public protocol PersonalDataRedactingTransport: MessageTransport {
+    /// Redacts every message kept of `tenant` whose ``OutboundMessage/dataSubject`` is
+    /// `subject`; returns their idempotency keys (those redacted by this call).
+    func redactMessages(about subject: SHA256Digest, tenant: TenantID) async throws -> [String]
+
+    /// Redacts every message kept of `tenant` that has a ``OutboundMessage/dataSubject``;
+    /// returns their idempotency keys (those redacted by this call).
+    func redactMessages(of tenant: TenantID) async throws -> [String]
 }
 
 extension OutboundMessage {

@@ -147,6 +147,12 @@ public final class RobotDetector: Sendable {
                 + "\(policy.identityChurnWindow) s")
     }
 
+    /// How many sources the detector holds state for now: at most 16 shards of
+    /// ``RobotPolicy/maximumTrackedSourcesPerShard`` each.
+    package var trackedSourceCount: Int {
+        shards.reduce(0) { total, shard in total + shard.lock.withLock { $0.count } }
+    }
+
     private func withSource(_ key: Int, now t: Double, _ body: (inout SourceState) -> Bool) -> Bool {
         let shard = shards[Int(UInt(bitPattern: key) % UInt(Self.shardCount))]
         return shard.lock.withLock { states in

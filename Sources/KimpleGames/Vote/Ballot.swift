@@ -6,7 +6,7 @@ import KimpleCore
     import Foundation
 #endif
 
-// MARK: - Error codes of votes (G-8)
+// MARK: - Error codes of votes (G-21)
 
 extension KimpleError.Code {
     /// A ballot or the vote's rules are not valid (overlapping phases, unknown time zone, bad
@@ -16,7 +16,7 @@ extension KimpleError.Code {
     public static let voteClosed: Self = "vote.closed"
 }
 
-/// The entry phase and the voting phase of a vote, kept apart (G-8): entries come in first,
+/// The entry phase and the voting phase of a vote, kept apart (G-21): entries come in first,
 /// votes only once the entry phase is over.
 public struct VotePhases: Sendable, Hashable, Codable {
     /// Entries are accepted in `[entryOpensAt, entryClosesAt)`.
@@ -54,7 +54,7 @@ public struct VotePhases: Sendable, Hashable, Codable {
     public func acceptsVote(at instant: Date) -> Bool { instant >= votingOpensAt && instant < votingClosesAt }
 }
 
-/// The period within which a person votes at most once per candidate (G-8).
+/// The period within which a person votes at most once per candidate (G-21).
 public enum VotePeriod: Sendable, Hashable, Codable {
     /// Once per candidate for the whole voting phase.
     case wholeVote
@@ -79,7 +79,7 @@ public enum VotePeriod: Sendable, Hashable, Codable {
     }
 }
 
-/// One counted vote: a person's vote for a candidate in a period (G-8).
+/// One counted vote: a person's vote for a candidate in a period (G-21).
 public struct Ballot: Sendable, Hashable, Codable {
     /// The operation.
     public var operation: OperationID

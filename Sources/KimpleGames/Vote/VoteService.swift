@@ -6,7 +6,7 @@ import KimpleCore
     import Foundation
 #endif
 
-/// The rules of a vote: its phases, its period, its candidates (G-8).
+/// The rules of a vote: its phases, its period, its candidates (G-21).
 public struct VoteRules: Sendable, Hashable, Codable {
     /// The entry and voting phases, apart.
     public var phases: VotePhases
@@ -43,7 +43,7 @@ public struct VoteStanding: Sendable, Hashable, Codable {
     public var decidedBy: RankingCriterion?
 }
 
-/// Casts and counts votes (G-8): one vote per person per candidate per period, counted
+/// Casts and counts votes (G-21): one vote per person per candidate per period, counted
 /// atomically by the ``VoteStore``; votes only in the voting phase, which starts once the entry
 /// phase has closed.
 public struct VoteService: Sendable {

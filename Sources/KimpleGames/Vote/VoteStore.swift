@@ -7,7 +7,7 @@ import Synchronization
     import Foundation
 #endif
 
-/// Where one tenant's votes are counted (G-8, K-1, K-6).
+/// Where one tenant's votes are counted (G-21, K-1, K-6).
 ///
 /// The SDK ships ``InMemoryVoteStore`` and ``FileVoteStore``; a host can plug its own and
 /// check it with `KimpleTesting`'s `VoteStoreConformance`.

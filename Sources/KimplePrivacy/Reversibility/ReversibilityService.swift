@@ -197,7 +197,8 @@ public struct ReversibilityService: ContractEndListener {
     // MARK: - Destruction
 
     /// After the reversibility window: computes the anonymous statistics, erases every record
-    /// of every holder, drops the locators kept in data subject requests, records the
+    /// of every holder, drops the locators kept in data subject requests and has the
+    /// transport redact the messages that carry a person's data, records the
     /// destruction in the evidence log and sends the destruction certificate to the
     /// controller. Running it again returns the certificate already produced.
     ///
@@ -236,6 +237,8 @@ public struct ReversibilityService: ContractEndListener {
                     removed: outcome.removed, recordsAfter: after, completedAt: clock.now))
         }
         let dropped = try await dropRequestLocators()
+        // The forwarded requests and answers the transport still keeps, pending or delivered.
+        try await notifier.redactMessages(about: nil)
         let statisticsDigest = tables.isEmpty ? nil : SHA256.hash(try JSONCoding.encode(tables))
         let findings = DestructionFindings(
             tenant: tenant, contract: current.state.contract, contractEnd: current.state.effectiveEnd,
@@ -308,6 +311,11 @@ public struct ReversibilityService: ContractEndListener {
         }
         for document in try await store.documents(withPrefix: PrivacyKeys.restrictionPrefix) {
             try await store.delete(document.key)
+        }
+        // The earlier versions of the requests still hold the locators in the store's history
+        // (the file store's journal): drop it, as an erasure does.
+        if dropped > 0, let compacting = store as? any HistoryCompactingDocumentStore {
+            try await compacting.compactHistory()
         }
         return dropped
     }

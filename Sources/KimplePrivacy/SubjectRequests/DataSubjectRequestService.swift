@@ -53,7 +53,8 @@ public struct DataSubjectRequestService: Sendable {
 
     /// Records a request received at `receivedAt` (default: now) and forwards it to the
     /// controller at once (message `privacy.request.forwarded`, with the locator and the
-    /// statement, which the controller needs to decide).
+    /// statement, which the controller needs to decide; the message names the person by
+    /// ``OutboundMessage/dataSubject``, so the transport redacts it once delivered).
     ///
     /// Throws `privacy.request.invalid` for an empty channel or a receipt in the future
     /// (nothing is written). When the transport fails, the request stays recorded and the
@@ -114,7 +115,7 @@ public struct DataSubjectRequestService: Sendable {
             attributes: [
                 "request": id.rawValue, "right": request.right.rawValue,
                 "deadline": ISO8601.string(request.deadline),
-            ])
+            ], dataSubject: request.subjectDigest)
         guard request.forwardedAt == nil else { return request }
         let updated = try await documents.update(PrivacyKeys.request(id.rawValue)) { value in
             if value.forwardedAt == nil { value.forwardedAt = receipt.acceptedAt }
@@ -224,7 +225,9 @@ public struct DataSubjectRequestService: Sendable {
     /// the tenant, in registration order, each after the gate's grant under the holder's
     /// instruction (purpose `erasure` for an erasure, `data_subject_request` otherwise), and
     /// returns the proof. After an erasure every holder is asked again; the person's locator
-    /// and statement are dropped from this and every other request of the same person.
+    /// and statement are dropped from this and every other request of the same person, and the
+    /// transport redacts the messages it keeps about the person, pending or delivered (when it
+    /// is a `PersonalDataRedactingTransport`, as `FileOutbox` is).
     ///
     /// Throws `privacy.request.state` without an execution decision or when already executed;
     /// the gate's errors; `privacy.erasure.incomplete` when a holder still finds records after
@@ -330,7 +333,11 @@ public struct DataSubjectRequestService: Sendable {
                 value.statement = nil
             }
         }
-        if erases { try await dropLocators(of: request.subjectDigest) }
+        if erases {
+            try await dropLocators(of: request.subjectDigest)
+            // The forwarded requests and answers about the person, pending or delivered.
+            try await notifier.redactMessages(about: request.subjectDigest)
+        }
         try await notifier.send(
             .privacyRequestExecuted, key: "dsr-\(id)-executed",
             subject: "Data subject request \(id) executed",
@@ -377,7 +384,7 @@ public struct DataSubjectRequestService: Sendable {
             OutboundMessage(
                 idempotencyKey: "dsr-\(id)-answer", tenant: tenant, kind: .privacyRequestAnswer, recipient: address,
                 channel: .email, subject: "Your request (\(request.right.rawValue))", body: text,
-                attributes: ["request": id.rawValue], createdAt: clock.now))
+                attributes: ["request": id.rawValue], createdAt: clock.now, dataSubject: request.subjectDigest))
         let updated = try await documents.update(PrivacyKeys.request(id.rawValue)) { value in
             if value.answeredAt == nil { value.answeredAt = receipt.acceptedAt }
         }

@@ -13,16 +13,28 @@ struct ControllerNotifier: Sendable {
     let transport: any MessageTransport
     let clock: any Clock
 
-    /// Sends a written notice (e-mail channel) and returns the transport's receipt.
+    /// Sends a written notice (e-mail channel) and returns the transport's receipt. A notice
+    /// whose body carries a person's data names them by `dataSubject` (their `SubjectDigest`),
+    /// so that the transport redacts it once delivered and when their data is erased.
     @discardableResult
     func send(
         _ kind: MessageKind, key: String, subject: String, body: String, attributes: [String: String] = [:],
-        channel: MessageChannel = .email, recipient: String = "controller"
+        channel: MessageChannel = .email, recipient: String = "controller", dataSubject: SHA256Digest? = nil
     ) async throws -> DeliveryReceipt {
         try await transport.send(
             OutboundMessage(
                 idempotencyKey: key, tenant: tenant, kind: kind, recipient: recipient, channel: channel,
-                subject: subject, body: body, attributes: attributes, createdAt: clock.now))
+                subject: subject, body: body, attributes: attributes, createdAt: clock.now, dataSubject: dataSubject))
+    }
+
+    /// Asks the transport, when it can (``PersonalDataRedactingTransport``), to redact the
+    /// messages it keeps about the person with `subject` digest, or (`nil`) every message of
+    /// the tenant that carries a person's data. Returns the keys redacted.
+    @discardableResult
+    func redactMessages(about subject: SHA256Digest?) async throws -> [String] {
+        guard let redacting = transport as? any PersonalDataRedactingTransport else { return [] }
+        if let subject { return try await redacting.redactMessages(about: subject, tenant: tenant) }
+        return try await redacting.redactMessages(of: tenant)
     }
 }
 

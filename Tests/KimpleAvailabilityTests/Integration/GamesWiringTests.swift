@@ -109,7 +109,7 @@ struct GamesWiringTests {
         let rig = try await GamesRig.make(now: try Self.at("2026-06-10T10:00:00Z"))
         let availability = AvailabilityService(
             store: InMemoryAvailabilityStore(tenant: GamesRig.tenant), clock: rig.clock, suspender: rig.operations)
-        await #expect(throws: KimpleError.self) {
+        await expectCode(.operationNotFound) {
             try await availability.decideSuspension(id: "s-2", operation: "no-such", by: .host("ops"), reason: "x")
         }
         let stored = try await availability.suspensions()

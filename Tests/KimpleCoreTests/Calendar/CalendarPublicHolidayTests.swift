@@ -157,8 +157,8 @@ struct CalendarPublicHolidayTests {
             #expect(easter >= (try CivilDate(year: year, month: 3, day: 22)))
             #expect(easter <= (try CivilDate(year: year, month: 4, day: 25)))
         }
-        #expect(throws: KimpleError.self) { try FrenchCalendar.easterSunday(year: 0) }
-        #expect(throws: KimpleError.self) { try FrenchCalendar.easterSunday(year: 10_000) }
+        expectCode(.outOfRange) { try FrenchCalendar.easterSunday(year: 0) }
+        expectCode(.outOfRange) { try FrenchCalendar.easterSunday(year: 10_000) }
     }
 
     /// Carl Friedrich Gauss's Easter algorithm (Gregorian), independent of the computus used by

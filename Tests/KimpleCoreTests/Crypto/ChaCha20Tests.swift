@@ -84,13 +84,8 @@ extension CryptoTests {
         func badLengthsThrow(keyLength: Int, nonceLength: Int) {
             let key = [UInt8](repeating: 1, count: keyLength)
             let nonce = [UInt8](repeating: 2, count: nonceLength)
-            #expect(throws: KimpleError.self) {
-                do {
-                    _ = try ChaCha20.block(key: key, counter: 0, nonce: nonce)
-                } catch let error as KimpleError {
-                    #expect(error.code == .invalidArgument)
-                    throw error
-                }
+            expectCode(.invalidArgument) {
+                _ = try ChaCha20.block(key: key, counter: 0, nonce: nonce)
             }
         }
     }

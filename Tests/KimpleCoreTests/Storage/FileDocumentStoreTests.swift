@@ -72,7 +72,7 @@ struct FileDocumentStoreTests {
         try await withTemporaryDirectory { directory in
             let store = try FileDocumentStore.open(at: directory)
             try await store.insert("x", Data("x".utf8))
-            await #expect(throws: KimpleError.self) {
+            await expectCode(.storageConflict) {
                 try await store.commit([.insert(key: "y", value: Data()), .insert(key: "x", value: Data())])
             }
             store.close()

@@ -163,7 +163,7 @@ struct FileFaultTests {
             for n in 1...3 { _ = try await journal.append(payload(n)) }
             // The write's fdatasync fails, and so does the fdatasync of the truncation.
             let arming = FileFaults.arm(.syncFails, under: directory.path, times: 2)
-            await #expect(throws: KimpleError.self) { try await journal.append(payload(4)) }
+            await expectCode(.storageIO) { try await journal.append(payload(4)) }
             #expect(arming.fired == 2)
             arming.disarm()
             await #expect {
@@ -345,7 +345,7 @@ struct FileFaultTests {
             // segments fails (sync calls: snapshot file, its directory, the new segment's
             // file and directory, then the clean-up).
             let arming = FileFaults.arm(.syncFails, under: directory.path, after: 4)
-            #expect(throws: KimpleError.self) { try store.compact() }
+            expectCode(.storageIO) { try store.compact() }
             #expect(arming.fired == 1)
             arming.disarm()
             try await store.upsert("key-10", Data("10".utf8))
@@ -480,8 +480,8 @@ struct FileFaultTests {
             other.close()
             // Reads and syncs go through; writes fail.
             #expect(try await journal.allRecords().isEmpty)
-            await #expect(throws: KimpleError.self) { try await journal.append(payload(1)) }
-            await #expect(throws: KimpleError.self) { try await journal.append(payload(1)) }
+            await expectCode(.storageFull) { try await journal.append(payload(1)) }
+            await expectCode(.storageFull) { try await journal.append(payload(1)) }
             #expect(arming.fired == 2)
         }
     }

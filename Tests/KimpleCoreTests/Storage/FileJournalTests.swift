@@ -42,7 +42,7 @@ struct FileJournalTests {
     func exclusiveLock() async throws {
         try await withTemporaryDirectory { directory in
             let journal = try FileJournal.open(at: directory)
-            #expect(throws: KimpleError.self) { try FileJournal.open(at: directory) }
+            expectCode(.storageLocked) { try FileJournal.open(at: directory) }
             do {
                 _ = try FileJournal.open(at: directory)
             } catch let error as KimpleError {
@@ -263,7 +263,7 @@ struct FileJournalTests {
             let journal = try FileJournal.open(at: directory)
             defer { journal.close() }
             #expect(try await journal.append(contentsOf: [payload(1)], condition: .lastSequence(nil)) == 1...1)
-            await #expect(throws: KimpleError.self) {
+            await expectCode(.storageConflict) {
                 try await journal.append(contentsOf: [payload(2)], condition: .lastSequence(nil))
             }
             #expect(try await journal.append(contentsOf: [payload(2)], condition: .lastSequence(1)) == 2...2)

@@ -50,8 +50,7 @@ struct JournalSequenceLimitTests {
             defer { journal.close() }
             #expect(journal.recovery.isClean)
             #expect(try await journal.allRecords().map(\.sequence) == [last - 1, last])
-            let error = await #expect(throws: KimpleError.self) { try await journal.append(Data("one more".utf8)) }
-            #expect(error?.code == .outOfRange)
+            await expectCode(.outOfRange) { try await journal.append(Data("one more".utf8)) }
             #expect(try await journal.count() == 2)
         }
     }

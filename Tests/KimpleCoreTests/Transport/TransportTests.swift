@@ -28,6 +28,52 @@ struct TransportTests {
         #expect(try await transport.send(message("a")).duplicate)
     }
 
+    // SPEC P-3, P-9, K-6: a message about a person is kept redacted once delivered, its
+    // digests as the receipt; an erasure redacts the pending and delivered messages about the
+    // person (and no other); the keys still deduplicate; the bytes are gone from the files.
+    @Test("the file outbox redacts a person's data once delivered and on erasure")
+    func outboxRedaction() async throws {
+        try await withTemporaryDirectory { directory in
+            let outbox = try FileOutbox(directory: directory, clock: clock)
+            defer { outbox.close() }
+            let jane = SHA256.hash("email:jane@example.org")
+            func about(_ key: String, _ person: SHA256Digest?, recipient: String = "controller") -> OutboundMessage {
+                var message = message(key)
+                message.body = "Person: email:\(key)@example.org"
+                message.recipient = recipient
+                message.dataSubject = person
+                return message
+            }
+            try await outbox.send(about("jane", jane))
+            try await outbox.send(about("plain", nil))
+            #expect(!(try filesContain("jane@example.org", under: directory)).isEmpty)
+            _ = try await outbox.deliverPending { _ in }
+            try await outbox.send(about("answer", jane, recipient: "answer@example.org"))
+            try await outbox.send(about("other", SHA256.hash("email:bob@example.org")))
+            #expect(try filesContain("jane@example.org", under: directory).isEmpty)
+            #expect(!(try filesContain("answer@example.org", under: directory)).isEmpty)
+
+            let delivered = try #require(try outbox.deliveredMessages().first { $0.idempotencyKey == "jane" })
+            #expect(delivered.body == OutboundMessage.redactedText && delivered.recipient == "controller")
+            #expect(delivered.attributes["redacted_body_sha256"] == SHA256.hash("Person: email:jane@example.org").hex)
+            #expect(delivered.attributes["id"] == "jane" && delivered.dataSubject == jane)
+            #expect(try outbox.deliveredMessages().first { $0.idempotencyKey == "plain" }?.isRedacted == false)
+
+            #expect(try await outbox.redactMessages(about: jane, tenant: "acme") == ["answer"])
+            #expect(try await outbox.redactMessages(about: jane, tenant: "acme").isEmpty)
+            let answer = try #require(try outbox.pendingMessages().first { $0.idempotencyKey == "answer" })
+            #expect(answer.recipient == OutboundMessage.redactedText)
+            #expect(answer.attributes["redacted_recipient_sha256"] == SHA256.hash("answer@example.org").hex)
+            #expect(try await outbox.send(about("jane", jane)).duplicate)
+            for trace in ["jane@example.org", "answer@example.org"] {
+                #expect(try filesContain(trace, under: directory).isEmpty, "\(trace) is still on disk")
+            }
+            #expect(!(try filesContain("other@example.org", under: directory)).isEmpty)
+            #expect(!(try filesContain("plain@example.org", under: directory)).isEmpty)
+            #expect(try await outbox.redactMessages(of: "acme") == ["other"])
+        }
+    }
+
     // SPEC K-6
     @Test("the file outbox delivers at least once and marks what was delivered")
     func outboxDelivery() async throws {
@@ -133,4 +179,16 @@ struct TransportTests {
             #expect(try reopened.pendingMessages() == [message("kept")], "the closed handle wrote nothing")
         }
     }
+}
+
+/// The files under `directory` that contain `text`'s UTF-8 bytes.
+private func filesContain(_ text: String, under directory: URL) throws -> [String] {
+    let needle = Data(text.utf8)
+    var found: [String] = []
+    let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+    while let url = enumerator?.nextObject() as? URL {
+        guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+        if try Data(contentsOf: url).range(of: needle) != nil { found.append(url.path) }
+    }
+    return found
 }

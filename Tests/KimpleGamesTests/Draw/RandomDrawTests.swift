@@ -188,7 +188,7 @@ struct RandomDrawTests {
     func invalidEntries(_ bad: DrawEntry) throws {
         var entries = ResultsFixtures.entries(5)
         entries.append(bad)
-        #expect(throws: KimpleError.self) { try FrozenEntryList(entries) }
+        expectCode(.drawInvalidEntry) { try FrozenEntryList(entries) }
         do {
             _ = try FrozenEntryList(entries)
         } catch let error as KimpleError {
@@ -201,7 +201,9 @@ struct RandomDrawTests {
     func largeListChecks() throws {
         var entries = ResultsFixtures.entries(120_000)
         let list = try FrozenEntryList(entries)
-        #expect(list.sha256 == SHA256.hash(list.canonicalBytes))
+        // Computed outside the SDK (Python's hashlib over the canonical form of
+        // DrawAlgorithm.md section 1: the header line, then "e<i>\tp<i>\t1\t<ms>\n" in order).
+        #expect(list.sha256.hex == "759805624ce2eb5402fbadd575aacfafe5eea70db8ef0fbbcfb13ebd6053cff2")
         var repeated = entries
         repeated[110_000].entryID = "e3"  // the id of an entry 107,000 places earlier, another instant
         do {
@@ -226,12 +228,12 @@ struct RandomDrawTests {
         for rules in [
             DrawRules(winners: 0), DrawRules(winners: 1, reserves: -1), DrawRules(winners: 1_000_000, reserves: 1),
         ] {
-            #expect(throws: KimpleError.self) { try RandomDraw.run(list, seed: ResultsFixtures.seed(1), rules: rules) }
+            expectCode(.drawInvalidRules) { try RandomDraw.run(list, seed: ResultsFixtures.seed(1), rules: rules) }
         }
-        #expect(throws: KimpleError.self) { try DrawSeed(hex: "abc") }
-        #expect(throws: KimpleError.self) { try DrawSeed(hex: "zz") }
-        #expect(throws: KimpleError.self) { try DrawSeed(bytes: []) }
-        #expect(throws: KimpleError.self) { try DrawSeed(bytes: [UInt8](repeating: 1, count: 1025)) }
+        expectCode(.drawInvalidSeed) { try DrawSeed(hex: "abc") }
+        expectCode(.drawInvalidSeed) { try DrawSeed(hex: "zz") }
+        expectCode(.drawInvalidSeed) { try DrawSeed(bytes: []) }
+        expectCode(.drawInvalidSeed) { try DrawSeed(bytes: [UInt8](repeating: 1, count: 1025)) }
         #expect(DrawSeed.random().bytes.count == 32)
     }
 
@@ -241,7 +243,8 @@ struct RandomDrawTests {
         let entries = ResultsFixtures.entries(200_000)
         let list = try await FrozenEntryList.freezing(entries)
         #expect(list.count == 200_000)
-        #expect(list.sha256 == SHA256.hash(list.canonicalBytes))
+        // Computed outside the SDK, as in `largeListChecks`.
+        #expect(list.sha256.hex == "8b4756abcc25edf672dc8ee744f826263365279fed3d3b32feaee098749b8d40")
         let outcome = try RandomDraw.run(
             list, seed: ResultsFixtures.seed(5), rules: DrawRules(winners: 50, reserves: 50))
         let indexes = (outcome.winners + outcome.reserves).map(\.index)

@@ -75,9 +75,15 @@ enum ResultsFixtures {
         return nil
     }()
 
-    /// Runs `python3` with `arguments`; returns the exit status and the output.
+    /// Runs `python3` with `arguments`; returns the exit status and the output. Throws when
+    /// python3 is missing: it is a test dependency (`.ci/run` installs it), and without it
+    /// G-7's independent check would go unchecked, so the test fails rather than skips.
     static func runPython(_ arguments: [String]) async throws -> (status: Int32, output: String) {
-        guard let python3 else { return (-1, "python3 not found") }
+        guard let python3 else {
+            throw KimpleError(
+                "test.python3_missing",
+                "python3 is a test dependency (the independent draw verifier): install it, as .ci/run does.")
+        }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: python3)
         process.arguments = arguments

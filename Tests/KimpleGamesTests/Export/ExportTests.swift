@@ -209,7 +209,7 @@ struct ExportTests {
     @Test("a refused processing writes nothing; a bad row stops the export, which is recorded as failed")
     func failures() async throws {
         let refusedSink = InMemoryExportSink()
-        await #expect(throws: KimpleError.self) {
+        await expectCode("privacy.processing_refused") {  // the code ResultsGate throws
             try await service(ResultsGate(refuse: true)).0.export(
                 request(Self.schema, .csv), rows: SequenceExportRows([ExportRow([1, "x"])]), to: refusedSink)
         }
@@ -234,7 +234,7 @@ struct ExportTests {
             ExportSchema(name: "x", version: 1, columns: [ExportColumn("=cmd")]),
             ExportSchema(name: "x", version: 1, columns: [ExportColumn("a"), ExportColumn("a")]),
         ] {
-            await #expect(throws: KimpleError.self) {
+            await expectCode(.exportInvalidSchema) {
                 try await exports.export(request(bad, .csv), rows: SequenceExportRows([ExportRow]()), to: sink)
             }
         }
@@ -247,7 +247,7 @@ struct ExportTests {
             let target = directory.appendingPathComponent("participants.csv")
             let (exports, _) = service()
             let failing = try FileExportSink(url: target)
-            await #expect(throws: KimpleError.self) {
+            await expectCode(.exportInvalidRow) {
                 try await exports.export(
                     request(Self.schema, .csv), rows: SequenceExportRows([ExportRow([1, "x"]), ExportRow([2])]),
                     to: failing)

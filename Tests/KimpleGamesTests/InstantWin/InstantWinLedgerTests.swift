@@ -196,7 +196,7 @@ struct InstantWinLedgerTests {
         let refused = InstantWinDecider(
             tenant: ResultsFixtures.tenant, ledger: ledger, gate: ResultsGate(refuse: true),
             instruction: ResultsFixtures.instruction)
-        await #expect(throws: KimpleError.self) {
+        await expectCode("privacy.processing_refused") {  // the code ResultsGate throws
             try await refused.decide(
                 operation: ResultsFixtures.operation, personKey: "k", entryID: "e0", at: opens.addingTimeInterval(61))
         }
@@ -232,11 +232,11 @@ struct InstantWinLedgerTests {
         let commitment = try await service.commit(schedule, by: ResultsFixtures.organizer)
         #expect(commitment == schedule.commitment)
         #expect(try await service.commit(schedule, by: ResultsFixtures.organizer) == commitment)
-        await #expect(throws: KimpleError.self) {
+        await expectCode(.instantWinOutOfOrder) {
             try await service.reveal(ResultsFixtures.operation, seed: seed, by: .host("x"))
         }
         clock.set(closes)
-        await #expect(throws: KimpleError.self) {
+        await expectCode(.instantWinSeedMismatch) {
             try await service.reveal(ResultsFixtures.operation, seed: DrawSeed.random(), by: .host("x"))
         }
         let revealed = try await service.reveal(ResultsFixtures.operation, seed: seed, by: ResultsFixtures.organizer)

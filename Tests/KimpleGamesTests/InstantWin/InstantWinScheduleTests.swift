@@ -32,7 +32,7 @@ struct InstantWinScheduleTests {
             seed: DrawSeed.random())
         #expect(c.commitment != a.commitment)
         try a.verify(seed: seed)
-        #expect(throws: KimpleError.self) { try a.verify(seed: DrawSeed.random()) }
+        expectCode(.instantWinSeedMismatch) { try a.verify(seed: DrawSeed.random()) }
     }
 
     // SPEC G-6
@@ -44,7 +44,7 @@ struct InstantWinScheduleTests {
         let first = DrawEntry.milliseconds(of: opens) + 3_600_000
         let last = DrawEntry.milliseconds(of: closes) - 7_200_000
         #expect(schedule.moments.allSatisfy { $0.atMilliseconds >= first && $0.atMilliseconds < last })
-        #expect(throws: KimpleError.self) {
+        expectCode(.instantWinInvalidSchedule) {
             try InstantWinSchedule.generate(
                 operation: ResultsFixtures.operation, opensAt: opens, closesAt: opens.addingTimeInterval(3600),
                 prizes: prizes, marginAtStart: 1800, marginAtEnd: 1800, seed: ResultsFixtures.seed(3))
@@ -101,7 +101,7 @@ struct InstantWinScheduleTests {
             """
         #expect(schedule.canonicalText == text)
         #expect(schedule.commitment == SHA256.hash(text))
-        #expect(throws: KimpleError.self) { try schedule.verify(seed: ResultsFixtures.seed(1)) }
+        expectCode(.instantWinSeedMismatch) { try schedule.verify(seed: ResultsFixtures.seed(1)) }
     }
 
     // SPEC G-6
@@ -187,9 +187,9 @@ struct InstantWinScheduleTests {
         object["moments"] = moments
         let tampered = try JSONDecoder().decode(
             InstantWinSchedule.self, from: JSONSerialization.data(withJSONObject: object))
-        #expect(throws: KimpleError.self) { try tampered.validate() }
+        expectCode(.instantWinInvalidSchedule) { try tampered.validate() }
         let ledger = InMemoryInstantWinLedger()
-        await #expect(throws: KimpleError.self) { try await ledger.install(tampered) }
+        await expectCode(.instantWinInvalidSchedule) { try await ledger.install(tampered) }
         #expect(try await ledger.schedule(for: ResultsFixtures.operation) == nil)
         #expect(try await ledger.install(schedule))
     }

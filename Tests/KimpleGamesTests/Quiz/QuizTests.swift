@@ -63,20 +63,20 @@ struct QuizTests {
     // SPEC G-8
     @Test("bad quizzes and sheets are refused")
     func invalid() throws {
-        #expect(throws: KimpleError.self) { try Quiz(questions: []).validate() }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidDefinition) { try Quiz(questions: []).validate() }
+        expectCode(.quizInvalidDefinition) {
             try Quiz(questions: [
                 QuizQuestion(id: "a", acceptedAnswers: ["x"]), QuizQuestion(id: "a", acceptedAnswers: ["y"]),
             ]).validate()
         }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidDefinition) {
             try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: ["x"], points: -1)]).validate()
         }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidDefinition) {
             try Quiz(questions: [QuizQuestion(id: "a", acceptedAnswers: [])]).validate()
         }
-        #expect(throws: KimpleError.self) { try quiz.rank([sheet("a", 0, [:], nil), sheet("a", 1, [:], nil)]) }
-        #expect(throws: KimpleError.self) { try quiz.rank([sheet("a", 0, ["unknown": "x"], nil)]) }
+        expectCode(.quizInvalidSubmission) { try quiz.rank([sheet("a", 0, [:], nil), sheet("a", 1, [:], nil)]) }
+        expectCode(.quizInvalidSubmission) { try quiz.rank([sheet("a", 0, ["unknown": "x"], nil)]) }
     }
 
     let contest = Contest(
@@ -108,22 +108,22 @@ struct QuizTests {
     @Test("contest: a missing, repeated, foreign or off-scale mark is refused")
     func contestInvalid() throws {
         let entries = [entry("a", 0), entry("b", 1)]
-        #expect(throws: KimpleError.self) { try contest.rank(entries, marks: marks("a", [10, 10, 10])) }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidSubmission) { try contest.rank(entries, marks: marks("a", [10, 10, 10])) }
+        expectCode(.quizInvalidSubmission) {
             try contest.rank(
                 entries,
                 marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "j1", entryID: "a", mark: 9)]
             )
         }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidSubmission) {
             try contest.rank(entries, marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 21]))
         }
-        #expect(throws: KimpleError.self) {
+        expectCode(.quizInvalidSubmission) {
             try contest.rank(
                 entries,
                 marks: marks("a", [10, 10, 10]) + marks("b", [1, 2, 3]) + [JuryMark(juror: "x", entryID: "a", mark: 9)])
         }
-        #expect(throws: KimpleError.self) { try Contest(jurors: []).rank(entries, marks: []) }
+        expectCode(.quizInvalidDefinition) { try Contest(jurors: []).rank(entries, marks: []) }
         // Without the completeness requirement, an entry with no mark comes last.
         let partial = Contest(jurors: ["j1", "j2"], requiresEveryMark: false)
         let ranking = try partial.rank(entries, marks: [JuryMark(juror: "j1", entryID: "b", mark: 2)])

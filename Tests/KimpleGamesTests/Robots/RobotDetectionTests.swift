@@ -173,9 +173,15 @@ struct RobotDetectionTests {
     func boundedMemory() {
         let detector = RobotDetector(policy: RobotPolicy(burstCapacity: 2, maximumTrackedSourcesPerShard: 10))
         let now = Fixtures.during
+        var largest = 0
         for n in 0..<10_000 {
             _ = detector.consumeBurst(source: "10.\(n / 65_536).\(n / 256 % 256).\(n % 256)", now: now)
+            largest = max(largest, detector.trackedSourceCount)
         }
+        // 10,000 distinct sources, yet never more tracked than 16 shards of 10.
+        #expect(largest <= 16 * 10)
+        #expect(largest > 16)
+        #expect(detector.trackedSourceCount <= 16 * 10)
         // A source seen long ago may have been forgotten; a source in a burst now is still caught.
         #expect(detector.consumeBurst(source: "192.0.2.1", now: now) == nil)
         #expect(detector.consumeBurst(source: "192.0.2.1", now: now) == nil)

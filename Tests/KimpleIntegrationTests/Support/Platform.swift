@@ -37,6 +37,9 @@ struct Platform {
     let backend: any StorageBackend
     let storage: TenantStorage
     let transport: InMemoryTransport
+    /// The file outbox the services send through when the platform was made with one (then
+    /// ``transport`` receives nothing).
+    let outbox: FileOutbox?
     let privacy: TenantPrivacy
     let operationStore: DocumentOperationStore
     let operations: OperationService
@@ -49,14 +52,20 @@ struct Platform {
     var gate: any ProcessingGate { privacy.gate }
 
     /// The platform on `backend` (in memory by default), the clock at `start`. With a
-    /// `FileStorage`, the participations are a `FileParticipationStore` in it.
+    /// `FileStorage`, the participations are a `FileParticipationStore` in it, and with
+    /// `outbox` every message goes to a `FileOutbox` in `<root>/outbox` (closed by the caller).
     static func make(
         backend: any StorageBackend = InMemoryStorage(),
         intake configuration: IntakeConfiguration = IntakeConfiguration(),
-        start: Date = Platform.setupAt
+        start: Date = Platform.setupAt, outbox withOutbox: Bool = false
     ) async throws -> Platform {
         let clock = ManualClock(start)
-        let transport = InMemoryTransport(clock: clock)
+        let recorder = InMemoryTransport(clock: clock)
+        var outbox: FileOutbox?
+        if withOutbox, let files = backend as? FileStorage {
+            outbox = try FileOutbox(directory: files.root.appendingPathComponent("outbox"), clock: clock)
+        }
+        let transport: any MessageTransport = outbox ?? recorder
         let storage = backend.tenant(tenant)
         let subProcessors = SubProcessorRegistry(
             store: InMemoryDocumentStore(),
@@ -86,7 +95,7 @@ struct Platform {
             transport: transport, identitySecret: IdentitySecret(secret), clock: clock, configuration: configuration)
         let exports = ExportService(tenant: tenant, gate: privacy.gate, evidence: privacy.evidence, clock: clock)
         return Platform(
-            clock: clock, backend: backend, storage: storage, transport: transport, privacy: privacy,
+            clock: clock, backend: backend, storage: storage, transport: recorder, outbox: outbox, privacy: privacy,
             operationStore: operationStore, operations: operations, participations: participations,
             robotEvents: robotEvents, intake: intake, exports: exports)
     }
@@ -165,6 +174,13 @@ struct Platform {
                 context: SubmissionContext(
                     source: source, userAgent: source.map { _ in "Mozilla/5.0 (X11; Linux x86_64) Firefox/128.0" },
                     formStartedAt: clock.now.addingTimeInterval(-30))))
+    }
+
+    /// The messages of `kind` sent: the outbox's (pending and delivered) when there is one,
+    /// else the recorder's.
+    func messages(of kind: MessageKind) throws -> [OutboundMessage] {
+        guard let outbox else { return transport.messages(of: kind) }
+        return try (outbox.pendingMessages() + outbox.deliveredMessages()).filter { $0.kind == kind }
     }
 
     /// The evidence entries with `action`.

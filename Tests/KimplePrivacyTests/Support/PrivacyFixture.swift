@@ -9,7 +9,10 @@ struct PrivacyFixture {
     let tenant: TenantID
     let clock: ManualClock
     let transport: InMemoryTransport
-    let storage: InMemoryStorage
+    let storage: any StorageBackend
+    /// The file outbox the services send through when the fixture runs on files, else `nil`
+    /// (they send through ``transport``).
+    let outbox: FileOutbox?
     let privacy: TenantPrivacy
     let subProcessors: SubProcessorRegistry
     let processorEvidence: EvidenceLog
@@ -38,14 +41,18 @@ struct PrivacyFixture {
             ])
     }
 
-    /// Opens the services at `start` (default 2026-03-02T09:00:00Z, a Monday).
+    /// Opens the services at `start` (default 2026-03-02T09:00:00Z, a Monday), in memory, or
+    /// with `files` on that file storage and a `FileOutbox` in `<files root>/outbox` (the
+    /// caller closes both: ``close()``).
     static func make(
         tenant: TenantID = "brand", start: String = "2026-03-02T09:00:00Z", statistics: [StatisticsSpec] = [],
-        agreeHost: Bool = true
+        agreeHost: Bool = true, files: FileStorage? = nil
     ) async throws -> PrivacyFixture {
         let clock = try ManualClock(iso8601: start)
-        let transport = InMemoryTransport(clock: clock)
-        let storage = InMemoryStorage()
+        let recorder = InMemoryTransport(clock: clock)
+        let storage: any StorageBackend = files ?? InMemoryStorage()
+        let outbox = try files.map { try FileOutbox(directory: $0.root.appendingPathComponent("outbox"), clock: clock) }
+        let transport: any MessageTransport = outbox ?? recorder
         let processorEvidence = EvidenceLog(log: InMemoryRecordLog(), tenant: "processor", clock: clock)
         let registry = SubProcessorRegistry(
             store: InMemoryDocumentStore(), evidence: processorEvidence, transport: transport, clock: clock)
@@ -57,8 +64,20 @@ struct PrivacyFixture {
             configuration: configuration(statistics: statistics), subProcessors: registry)
         try await privacy.setController(controller)
         return PrivacyFixture(
-            tenant: tenant, clock: clock, transport: transport, storage: storage, privacy: privacy,
+            tenant: tenant, clock: clock, transport: recorder, storage: storage, outbox: outbox, privacy: privacy,
             subProcessors: registry, processorEvidence: processorEvidence)
+    }
+
+    /// The messages of `kind` sent: those of the outbox (pending and delivered) on files,
+    /// else those the recorder holds.
+    func messages(of kind: MessageKind) throws -> [OutboundMessage] {
+        guard let outbox else { return transport.messages(of: kind) }
+        return try (outbox.pendingMessages() + outbox.deliveredMessages()).filter { $0.kind == kind }
+    }
+
+    /// Closes the outbox (the file storage is the caller's).
+    func close() {
+        outbox?.close()
     }
 
     var gate: any ProcessingGate { privacy.gate }
@@ -140,4 +159,16 @@ func sampleEntries(
         }
     }
     return entries
+}
+
+/// The files under `directory` that contain `text`'s UTF-8 bytes.
+func filesContain(_ text: String, under directory: URL) throws -> [String] {
+    let needle = Data(text.utf8)
+    var found: [String] = []
+    let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
+    while let url = enumerator?.nextObject() as? URL {
+        guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+        if try Data(contentsOf: url).range(of: needle) != nil { found.append(url.path) }
+    }
+    return found
 }

@@ -36,11 +36,11 @@ func runIntakeBenchmarks() async throws {
             let participations: any ParticipationStore
             var close: () -> Void = {}
             if benchCase.store == "memory" {
-                participations = InMemoryParticipationStore(tenant: tenant)
+                participations = InMemoryParticipationStore(tenant: tenant, clock: SystemClock())
             } else {
                 let store = try FileParticipationStore.open(
                     tenant: tenant, at: directory.appendingPathComponent("participations"),
-                    options: .init(durability: .grouped))
+                    options: .init(durability: .grouped), clock: SystemClock())
                 participations = store
                 close = { store.close() }
             }
@@ -91,7 +91,7 @@ func runIntakeBenchmarks() async throws {
 /// Resident memory of the in-memory store per entry: 1,000,000 entries of the bench form.
 private func memoryPerEntry(tenant: TenantID) async throws {
     let count = 1_000_000
-    let store = InMemoryParticipationStore(tenant: tenant)
+    let store = InMemoryParticipationStore(tenant: tenant, clock: SystemClock())
     let secret = try IdentitySecret(Array(repeating: 42, count: 32))
     let hasher = IdentityHasher(secret: secret, operation: "tv-spot")
     let received = Date()

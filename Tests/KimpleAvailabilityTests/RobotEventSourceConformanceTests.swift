@@ -20,7 +20,7 @@ struct RobotEventSourceConformanceTests {
     @Test("RobotEventReaderSource over the intake's in-memory journal")
     func readerSource() async throws {
         let report = try await RobotEventSourceConformance.run { tenant, events in
-            let journal = RobotEventJournal(tenant: tenant, log: InMemoryRecordLog())
+            let journal = RobotEventJournal(tenant: tenant, log: InMemoryRecordLog(), clock: SystemClock())
             try await Self.record(events, in: journal)
             return RobotEventReaderSource(journal)
         }
@@ -36,7 +36,7 @@ struct RobotEventSourceConformanceTests {
             let report = try await RobotEventSourceConformance.run { tenant, events in
                 let log = try FileJournal.open(at: directory.appendingPathComponent(UUID().uuidString))
                 journals.withLock { $0.append(log) }
-                let journal = RobotEventJournal(tenant: tenant, log: log)
+                let journal = RobotEventJournal(tenant: tenant, log: log, clock: SystemClock())
                 try await Self.record(events, in: journal)
                 return journal
             }

@@ -56,7 +56,8 @@ case "intake":
     // and the e-mail of every accepted participation.
     let tenant: TenantID = "crash-tenant"
     let store = try FileParticipationStore.open(
-        tenant: tenant, at: directory, options: .init(durability: durability, segmentSize: 64 << 10))
+        tenant: tenant, at: directory, options: .init(durability: durability, segmentSize: 64 << 10),
+        clock: SystemClock())
     let operations = DocumentOperationStore(tenant: tenant, documents: InMemoryDocumentStore())
     var operation = KimpleGames.Operation(
         id: "crash-operation", tenant: tenant, advertiser: Advertiser(name: "Brand", registration: "FR-1"),
@@ -69,7 +70,8 @@ case "intake":
     _ = try await operations.insert(operation)
     let intake = try IntakeService(
         operations: operations, participations: store,
-        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: GrantingGate(),
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog(), clock: SystemClock()),
+        gate: GrantingGate(),
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock())
     say("ready \(try await store.recordCount())")
@@ -84,7 +86,7 @@ case "instant-win":
     let tenant: TenantID = "crash-tenant"
     let options = FileJournal.Options(durability: durability, segmentSize: 64 << 10)
     let store = try FileParticipationStore.open(
-        tenant: tenant, at: directory.appendingPathComponent("participations"), options: options)
+        tenant: tenant, at: directory.appendingPathComponent("participations"), options: options, clock: SystemClock())
     let ledger = try FileInstantWinLedger.open(at: directory.appendingPathComponent("instant-win"), options: options)
     let opensAt = Date(timeIntervalSince1970: 946_684_800)
     let closesAt = Date(timeIntervalSince1970: 4_102_444_800)
@@ -107,7 +109,7 @@ case "instant-win":
     let gate = GrantingGate()
     let intake = try IntakeService(
         operations: operations, participations: store,
-        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: gate,
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog(), clock: SystemClock()), gate: gate,
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
     say("ready \(try await ledger.awards(for: "crash-instant-win").count)")
@@ -156,7 +158,7 @@ case "mixed":
     }
     let intake = try IntakeService(
         operations: operations, participations: store,
-        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog()), gate: gate,
+        robotEvents: RobotEventJournal(tenant: tenant, log: InMemoryRecordLog(), clock: SystemClock()), gate: gate,
         transport: InMemoryTransport(), identitySecret: IdentitySecret(Array(repeating: UInt8(7), count: 32)),
         clock: SystemClock(), decider: InstantWinOutcomeDecider(tenant: tenant, ledger: ledger, gate: gate))
     say("ready \(try await store.recordCount())")

@@ -23,7 +23,8 @@ enum ParticipationsFuzz {
         journal.close()
 
         // Opening reads the records' headers: it may refuse the input.
-        let store = try FileParticipationStore.open(tenant: tenant, at: directory, options: options)
+        let store = try FileParticipationStore.open(
+            tenant: tenant, at: directory, options: options, clock: SystemClock())
         defer { store.close() }
         var listed: [String] = []
         try await store.forEachRecord { record in
@@ -44,7 +45,7 @@ enum ParticipationsFuzz {
         try invariant(try await must("counting") { try await store.recordCount() } == 0, "records left after eraseAll")
         store.close()
         let reopened = try await must("reopening") {
-            try FileParticipationStore.open(tenant: tenant, at: directory, options: options)
+            try FileParticipationStore.open(tenant: tenant, at: directory, options: options, clock: SystemClock())
         }
         defer { reopened.close() }
         try invariant(try await must("counting") { try await reopened.recordCount() } == 0, "erased records came back")
@@ -69,7 +70,8 @@ enum ParticipationsFuzz {
     static func payloads(of drafts: [EntryDraft]) async throws -> [Data] {
         let directory = try scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let store = try FileParticipationStore.open(tenant: tenant, at: directory, options: options)
+        let store = try FileParticipationStore.open(
+            tenant: tenant, at: directory, options: options, clock: SystemClock())
         for draft in drafts { _ = try await store.insert(draft, maximumPerPeriod: 1) }
         store.close()
         let journal = try FileJournal.open(at: directory, options: options)

@@ -56,12 +56,14 @@ struct PersonalDataConformanceTests {
     @Test("the in-memory participation store is a conforming, listable personal-data holder")
     func inMemoryParticipations() async throws {
         let report = try await PersonalDataHolderConformance.run { seeds in
-            let store = InMemoryParticipationStore(tenant: Platform.tenant)
+            let store = InMemoryParticipationStore(tenant: Platform.tenant, clock: SystemClock())
             try await Self.fill(store, seeds)
             return store
         }
         #expect(report.passed.count == 6)
-        #expect(InMemoryParticipationStore(tenant: Platform.tenant) as Any is any PersonalDataEnumerating)
+        #expect(
+            InMemoryParticipationStore(tenant: Platform.tenant, clock: SystemClock()) as Any
+                is any PersonalDataEnumerating)
     }
 
     // SPEC P-3, P-9, P-10, G-4, K-6: the file participation store passes the same suite.
@@ -71,7 +73,8 @@ struct PersonalDataConformanceTests {
             let directories = Directories(directory)
             defer { directories.closeAll() }
             let report = try await PersonalDataHolderConformance.run { seeds in
-                let store = try FileParticipationStore.open(tenant: Platform.tenant, at: directories.next())
+                let store = try FileParticipationStore.open(
+                    tenant: Platform.tenant, at: directories.next(), clock: SystemClock())
                 directories.onClose { store.close() }
                 try await Self.fill(store, seeds)
                 return store
@@ -85,7 +88,7 @@ struct PersonalDataConformanceTests {
     static func linkedRobotEvents(
         _ seeds: [Seed], journal: RobotEventJournal
     ) async throws -> ParticipantRobotEvents {
-        let participations = InMemoryParticipationStore(tenant: Platform.tenant)
+        let participations = InMemoryParticipationStore(tenant: Platform.tenant, clock: SystemClock())
         try await fill(participations, seeds, sources: true)
         try await journal.record(
             seeds.enumerated().map { number, seed in
@@ -104,7 +107,8 @@ struct PersonalDataConformanceTests {
     func robotEvents() async throws {
         let inMemory = try await PersonalDataHolderConformance.run(rectifies: false) { seeds in
             try await Self.linkedRobotEvents(
-                seeds, journal: RobotEventJournal(tenant: Platform.tenant, log: InMemoryRecordLog()))
+                seeds,
+                journal: RobotEventJournal(tenant: Platform.tenant, log: InMemoryRecordLog(), clock: SystemClock()))
         }
         #expect(inMemory.passed.count == 6)
         try await withTemporaryDirectory { directory in
@@ -114,14 +118,14 @@ struct PersonalDataConformanceTests {
                 let log = try FileJournal.open(at: directories.next())
                 directories.onClose { log.close() }
                 return try await Self.linkedRobotEvents(
-                    seeds, journal: RobotEventJournal(tenant: Platform.tenant, log: log))
+                    seeds, journal: RobotEventJournal(tenant: Platform.tenant, log: log, clock: SystemClock()))
             }
             #expect(onFile.passed.count == 6)
             // The journal's own suite too (sources blanked by retention, everything removed at the end).
             try await RobotEventLogConformance.run { tenant in
                 let log = try FileJournal.open(at: directories.next())
                 directories.onClose { log.close() }
-                return RobotEventJournal(tenant: tenant, log: log)
+                return RobotEventJournal(tenant: tenant, log: log, clock: SystemClock())
             }
         }
     }
@@ -130,7 +134,7 @@ struct PersonalDataConformanceTests {
     // and no category once retention blanked it.
     @Test("robot events list their source as online data until retention blanks it")
     func robotEventListing() async throws {
-        let journal = RobotEventJournal(tenant: Platform.tenant, log: InMemoryRecordLog())
+        let journal = RobotEventJournal(tenant: Platform.tenant, log: InMemoryRecordLog(), clock: SystemClock())
         let t0 = Platform.during
         try await journal.record([
             RobotEvent(

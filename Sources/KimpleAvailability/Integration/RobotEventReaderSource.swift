@@ -16,7 +16,7 @@ import KimpleGames
 /// minute); ``RobotAttribution`` counts them so.
 ///
 /// ```swift
-/// let robots = try await RobotEventJournal.open(storage)          // the intake's log
+/// let robots = try await RobotEventJournal.open(storage, clock: SystemClock())          // the intake's log
 /// let availability = AvailabilityService(store: store, clock: clock, robotEvents: RobotEventReaderSource(robots))
 /// ```
 public struct RobotEventReaderSource: RobotEventSource {

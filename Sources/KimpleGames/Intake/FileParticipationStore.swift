@@ -46,7 +46,7 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
     ///
     /// Throws `storage.corrupted` when a record is not a participation record, or the
     /// journal's read errors.
-    public init(tenant: TenantID, journal: FileJournal, clock: any Clock = SystemClock()) throws {
+    public init(tenant: TenantID, journal: FileJournal, clock: any Clock) throws {
         self.tenant = tenant
         self.journal = journal
         self.clock = clock
@@ -73,7 +73,7 @@ public final class FileParticipationStore: ParticipationStore, PersonalDataEnume
     /// ``FileJournal/open(at:options:)`` and ``init(tenant:journal:clock:)`` throw.
     public static func open(
         tenant: TenantID, at directory: URL, options: FileJournal.Options = FileJournal.Options(),
-        clock: any Clock = SystemClock()
+        clock: any Clock
     ) throws -> FileParticipationStore {
         try FileParticipationStore(
             tenant: tenant, journal: FileJournal.open(at: directory, options: options), clock: clock)

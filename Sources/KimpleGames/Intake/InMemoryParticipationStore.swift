@@ -48,7 +48,7 @@ public final class InMemoryParticipationStore: ParticipationStore, PersonalDataE
     private let state = Mutex(State())
 
     /// An empty store for `tenant`; `clock` dates erasure outcomes.
-    public init(tenant: TenantID, clock: any Clock = SystemClock()) {
+    public init(tenant: TenantID, clock: any Clock) {
         self.tenant = tenant
         self.clock = clock
     }

@@ -52,7 +52,7 @@ public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating {
     private let clock: any Clock
 
     /// The log of `tenant` in `log`.
-    public init(tenant: TenantID, log: any RecordLog, clock: any Clock = SystemClock()) {
+    public init(tenant: TenantID, log: any RecordLog, clock: any Clock) {
         self.tenant = tenant
         self.log = log
         self.clock = clock
@@ -60,7 +60,7 @@ public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating {
 
     /// The log in the tenant's `robot-events` store.
     public static func open(
-        _ storage: TenantStorage, clock: any Clock = SystemClock()
+        _ storage: TenantStorage, clock: any Clock
     ) async throws -> RobotEventJournal {
         RobotEventJournal(tenant: storage.tenant, log: try await storage.recordLog(storeName), clock: clock)
     }

@@ -15,7 +15,7 @@ struct IntakeCrashTests {
             let acknowledged = try runAndKillChild(
                 arguments: ["intake", directory.path, durability, String(writers)], killAfterAcks: 300)
             #expect(acknowledged.count >= 300)
-            let store = try FileParticipationStore.open(tenant: "crash-tenant", at: directory)
+            let store = try FileParticipationStore.open(tenant: "crash-tenant", at: directory, clock: SystemClock())
             defer { store.close() }
             let entries = try await store.entries(of: "crash-operation")
             let stored = Dictionary(uniqueKeysWithValues: entries.map { ($0.id.rawValue, $0.email) })

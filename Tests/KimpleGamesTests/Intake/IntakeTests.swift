@@ -305,7 +305,7 @@ struct IntakeTests {
     // SPEC G-4
     @Test("a store first used with one identity secret refuses another")
     func secretMismatch() async throws {
-        let store = InMemoryParticipationStore(tenant: Fixtures.tenant)
+        let store = InMemoryParticipationStore(tenant: Fixtures.tenant, clock: SystemClock())
         let h = try await Harness.make(participations: store)
         #expect(try await h.submit().isAccepted)
         let other = try IntakeService(
@@ -338,7 +338,7 @@ struct IntakeTests {
                         awardedAt: entry.receivedAt))
             }
         }
-        let store = InMemoryParticipationStore(tenant: Fixtures.tenant)
+        let store = InMemoryParticipationStore(tenant: Fixtures.tenant, clock: SystemClock())
         let decider = Decider(store: store)
         let h = try await Harness.make(participations: store, decider: decider)
         let won = try #require(try await h.submit(Fixtures.fields(email: "a@example.com")).accepted)

@@ -10,7 +10,9 @@ struct ParticipationStoreTests {
     // SPEC G-4, K-6
     @Test("InMemoryParticipationStore conforms")
     func inMemory() async throws {
-        let report = try await ParticipationStoreConformance.run { InMemoryParticipationStore(tenant: $0) }
+        let report = try await ParticipationStoreConformance.run {
+            InMemoryParticipationStore(tenant: $0, clock: SystemClock())
+        }
         #expect(report.passed.count == 11)
     }
 
@@ -25,7 +27,8 @@ struct ParticipationStoreTests {
             let report = try await ParticipationStoreConformance.run(
                 { tenant in
                     let store = try FileParticipationStore.open(
-                        tenant: tenant, at: directory.appendingPathComponent(UUID().uuidString), options: options)
+                        tenant: tenant, at: directory.appendingPathComponent(UUID().uuidString), options: options,
+                        clock: SystemClock())
                     opened.add { store.close() }
                     return store
                 },
@@ -33,7 +36,7 @@ struct ParticipationStoreTests {
                     let store = try #require(participations as? FileParticipationStore)
                     store.close()
                     let again = try FileParticipationStore.open(
-                        tenant: store.tenant, at: store.journal.directory, options: options)
+                        tenant: store.tenant, at: store.journal.directory, options: options, clock: SystemClock())
                     opened.add { again.close() }
                     return again
                 })
@@ -77,7 +80,9 @@ struct ParticipationStoreTests {
     // SPEC G-5, K-6
     @Test("RobotEventJournal conforms, in memory and on file")
     func robotLogs() async throws {
-        let memory = try await RobotEventLogConformance.run { RobotEventJournal(tenant: $0, log: InMemoryRecordLog()) }
+        let memory = try await RobotEventLogConformance.run {
+            RobotEventJournal(tenant: $0, log: InMemoryRecordLog(), clock: SystemClock())
+        }
         #expect(memory.passed.count == 5)
         #expect(memory.skipped.count == 1)
         try await withTemporaryDirectory { directory in
@@ -90,14 +95,14 @@ struct ParticipationStoreTests {
                     let journal = try FileJournal.open(at: directory.appendingPathComponent(UUID().uuidString))
                     opened.add { journal.close() }
                     journals.withLock { $0 = journal }
-                    return RobotEventJournal(tenant: tenant, log: journal)
+                    return RobotEventJournal(tenant: tenant, log: journal, clock: SystemClock())
                 },
                 reopen: { log in
                     let journal = try #require(journals.withLock { $0 })
                     journal.close()
                     let again = try FileJournal.open(at: journal.directory)
                     opened.add { again.close() }
-                    return RobotEventJournal(tenant: log.tenant, log: again)
+                    return RobotEventJournal(tenant: log.tenant, log: again, clock: SystemClock())
                 })
             #expect(file.passed.count == 6)
             #expect(file.skipped.isEmpty)
@@ -109,7 +114,8 @@ struct ParticipationStoreTests {
     func reopen() async throws {
         try await withTemporaryDirectory { directory in
             let storeDirectory = directory.appendingPathComponent("participations")
-            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            var store = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: storeDirectory, clock: SystemClock())
             let h = try await Harness.make(
                 operation: Fixtures.operation { $0.limit = .oncePerDay }, participations: store)
             var accepted: [EntryID: String] = [:]
@@ -123,7 +129,7 @@ struct ParticipationStoreTests {
             }
             store.close()
 
-            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory, clock: SystemClock())
             #expect(store.recovery.isClean)
             #expect(try await store.recordCount() == 120)
             for (id, email) in accepted { #expect(try await store.entry(id)?.email == email) }
@@ -154,7 +160,7 @@ struct ParticipationStoreTests {
     @Test("a torn tail is cut on reopen; every complete entry is kept")
     func tornTail() async throws {
         try await withTemporaryDirectory { directory in
-            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             let h = try await Harness.make(participations: store)
             for n in 0..<10 {
                 #expect(try await h.submit(Fixtures.fields(email: "p\(n)@example.com"), source: nil).isAccepted)
@@ -167,7 +173,7 @@ struct ParticipationStoreTests {
             _ = try handle.seekToEnd()
             try handle.write(contentsOf: Data(repeating: 0x5A, count: 41))
             try handle.close()
-            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             #expect(store.recovery.tornTailBytes == 41)
             #expect(try await store.recordCount() == 10)
             #expect(
@@ -180,7 +186,7 @@ struct ParticipationStoreTests {
     @Test("erasure on file removes the bytes from the journal")
     func erasureOnFile() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             defer { store.close() }
             let h = try await Harness.make(participations: store)
             #expect(
@@ -203,7 +209,7 @@ struct ParticipationStoreTests {
     @Test("on file, a request finds exactly its subject: not an address containing it, and accents however written")
     func subjectSearchOnFile() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             defer { store.close() }
             let h = try await Harness.make(participations: store)
             for email in ["ann@example.com", "joann@example.com", "élodie@example.com"] {

@@ -99,8 +99,10 @@ struct TrafficTests {
         operation.status = .live
         _ = try await operations.insert(operation)
         let intake = try IntakeService(
-            operations: operations, participations: InMemoryParticipationStore(tenant: Fixtures.tenant),
-            robotEvents: try await RobotEventJournal.open(storage), gate: TestGate(), transport: transport,
+            operations: operations,
+            participations: InMemoryParticipationStore(tenant: Fixtures.tenant, clock: SystemClock()),
+            robotEvents: try await RobotEventJournal.open(storage, clock: SystemClock()), gate: TestGate(),
+            transport: transport,
             identitySecret: IdentitySecret(Array(repeating: 1, count: 32)), clock: clock,
             configuration: IntakeConfiguration(trafficAlertThreshold: 1))
         let first = try await intake.submit(
@@ -119,7 +121,8 @@ struct TrafficTests {
             let outbox = try FileOutbox(directory: directory.appendingPathComponent("outbox"))
             let storeDirectory = directory.appendingPathComponent("participations")
             let configuration = IntakeConfiguration(trafficAlertThreshold: 2)
-            var store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            var store = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: storeDirectory, clock: SystemClock())
             let first = try await Harness.make(participations: store, configuration: configuration)
             for n in 0..<3 { #expect(try await first.submit(Fixtures.fields(email: "p\(n)@example.com")).isAccepted) }
             #expect(first.transport.messages(of: .trafficAlert).count == 1)
@@ -127,7 +130,7 @@ struct TrafficTests {
             // first run would have, then restart on the same files with the outbox.
             for message in first.transport.messages { try await outbox.send(message) }
             store.close()
-            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory)
+            store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: storeDirectory, clock: SystemClock())
             let second = try IntakeService(
                 operations: first.operations, participations: store, robotEvents: first.robotEvents, gate: first.gate,
                 transport: outbox, identitySecret: IdentitySecret(Array("a tenant secret of 32 bytes!!!!!".utf8)),

@@ -55,7 +55,7 @@ struct DrawWiringTests {
     @Test("intake, close, commit, freeze and draw from a file store: the certificate is reproducible")
     func intakeToCertificate() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             let h = try await Harness.make(operation: Self.operation(), participations: store)
             let accepted = try await Self.enter(h)
             let draws = DrawService(
@@ -82,7 +82,7 @@ struct DrawWiringTests {
 
             // Anyone holding the seed and the list gets the same result: the list read again from
             // the reopened store hashes the same, and the algorithm picks the same entries.
-            let reopened = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let reopened = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             defer { reopened.close() }
             let again = try FrozenEntryList(try await DrawEntries.list(of: Fixtures.operationID, in: reopened))
             #expect(again.sha256 == certificate.entryList.sha256)

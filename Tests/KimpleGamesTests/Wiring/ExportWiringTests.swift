@@ -35,7 +35,7 @@ struct ExportWiringTests {
     @Test("participants export page by page out of a file store, through the gate, with evidence")
     func exportFromFileStore() async throws {
         try await withTemporaryDirectory { directory in
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             defer { store.close() }
             let h = try await Harness.make(
                 operation: Self.operation(), participations: store, gate: TestGate(allowsSpecialCategories: true))
@@ -99,7 +99,8 @@ struct ExportWiringTests {
         let before = try await h.evidence.entries().count
         let error = await kimpleError {
             try await exports.exportParticipants(
-                of: operation, from: InMemoryParticipationStore(tenant: "someone-else"), format: .jsonLines,
+                of: operation, from: InMemoryParticipationStore(tenant: "someone-else", clock: SystemClock()),
+                format: .jsonLines,
                 by: Fixtures.staff, to: InMemoryExportSink())
         }
         #expect(error?.code == .invalidArgument)
@@ -112,9 +113,12 @@ struct ExportWiringTests {
     @Test("reading after a sequence resumes exactly after it, in memory and on file")
     func resumedReads() async throws {
         try await withTemporaryDirectory { directory in
-            let file = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory)
+            let file = try FileParticipationStore.open(tenant: Fixtures.tenant, at: directory, clock: SystemClock())
             defer { file.close() }
-            for store in [InMemoryParticipationStore(tenant: Fixtures.tenant) as any ParticipationStore, file] {
+            for store in [
+                InMemoryParticipationStore(tenant: Fixtures.tenant, clock: SystemClock()) as any ParticipationStore,
+                file,
+            ] {
                 var summer: [UInt64] = []
                 for n in 0..<6 {
                     let operation: OperationID = n % 3 == 2 ? "winter" : "summer"

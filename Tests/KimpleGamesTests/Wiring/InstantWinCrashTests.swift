@@ -39,7 +39,7 @@ struct InstantWinCrashTests {
             }
 
             let store = try FileParticipationStore.open(
-                tenant: "crash-tenant", at: directory.appendingPathComponent("participations"))
+                tenant: "crash-tenant", at: directory.appendingPathComponent("participations"), clock: SystemClock())
             defer { store.close() }
             let entries = Set(try await store.entries(of: "crash-instant-win").map(\.id.rawValue))
             for (entry, _) in acknowledged { #expect(entries.contains(entry), "acknowledged entry \(entry) lost") }

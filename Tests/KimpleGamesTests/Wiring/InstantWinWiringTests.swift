@@ -95,7 +95,8 @@ struct InstantWinWiringTests {
             let gate = TestGate()
 
             // Before the restart: Ann wins the first moment, Bob (later the same day) does not.
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: participationsDirectory)
+            let store = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: participationsDirectory, clock: SystemClock())
             let ledger = try FileInstantWinLedger.open(at: ledgerDirectory)
             try await ledger.install(schedule)
             let h = try await Harness.make(
@@ -117,7 +118,8 @@ struct InstantWinWiringTests {
             ledger.close()
 
             // After the restart, the same day: the moment is still Ann's.
-            let reopenedStore = try FileParticipationStore.open(tenant: Fixtures.tenant, at: participationsDirectory)
+            let reopenedStore = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: participationsDirectory, clock: SystemClock())
             let reopenedLedger = try FileInstantWinLedger.open(at: ledgerDirectory)
             let decider = InstantWinOutcomeDecider(tenant: Fixtures.tenant, ledger: reopenedLedger, gate: gate)
             let intake = try IntakeService(

@@ -23,7 +23,8 @@ struct StoreFaultTests {
         try await withTemporaryDirectory { directory in
             let participations = directory.appendingPathComponent("participations")
             let ledgerDirectory = directory.appendingPathComponent("instant-win")
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: participations)
+            let store = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: participations, clock: SystemClock())
             let ledger = try FileInstantWinLedger.open(at: ledgerDirectory)
             let moment = Fixtures.instant("2026-06-10T10:00:00Z")
             try await ledger.install(
@@ -60,7 +61,8 @@ struct StoreFaultTests {
             store.close()
             ledger.close()
 
-            let reopenedStore = try FileParticipationStore.open(tenant: Fixtures.tenant, at: participations)
+            let reopenedStore = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: participations, clock: SystemClock())
             defer { reopenedStore.close() }
             #expect(reopenedStore.recovery.isClean)
             #expect(try await reopenedStore.entries(of: Fixtures.operationID).map(\.id) == [ann.entry, bob.entry])
@@ -81,7 +83,8 @@ struct StoreFaultTests {
         try await withTemporaryDirectory { directory in
             let participations = directory.appendingPathComponent("participations")
             let ledgerDirectory = directory.appendingPathComponent("instant-win")
-            let store = try FileParticipationStore.open(tenant: Fixtures.tenant, at: participations)
+            let store = try FileParticipationStore.open(
+                tenant: Fixtures.tenant, at: participations, clock: SystemClock())
             let ledger = try FileInstantWinLedger.open(at: ledgerDirectory)
             let moment = Fixtures.instant("2026-06-10T10:00:00Z")
             try await ledger.install(InstantWinWiringTests.schedule(quantity: 1, moments: [moment]))

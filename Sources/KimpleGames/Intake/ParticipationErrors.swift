@@ -41,6 +41,11 @@ extension KimpleError.Code {
     public static let participationInvalidUTF8: Self = "participation.invalid_utf8"
     /// A value holds control characters.
     public static let participationControlCharacter: Self = "participation.control_character"
+    /// A value holds invisible characters: in an e-mail address, a default-ignorable code
+    /// point or a bidi control (zero-width space, joiners, BOM, soft hyphen, variation
+    /// selectors, tags, direction marks); in any text, a bidi override or isolate
+    /// (U+202A-U+202E, U+2066-U+2069). Context `field`.
+    public static let participationInvisibleCharacter: Self = "participation.invisible_character"
     /// The value the operation identifies people by (e-mail, phone, host key) is missing.
     public static let participationIdentityMissing: Self = "participation.identity_missing"
     /// The identity secret given to the intake is not the one the store was first used with.

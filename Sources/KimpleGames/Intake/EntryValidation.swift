@@ -19,6 +19,10 @@ public struct ValidatedEntry: Sendable, Hashable {
 /// The validation of a submission against an operation's form and eligibility rules, as
 /// a pure function (G-4).
 public enum EntryValidation {
+    /// The oldest age a birth date may give (120 completed years on the operation's local
+    /// date): an older one is refused with `participation.implausible_age`.
+    public static let maximumAge = 120
+
     /// Validates and normalises `values` for `operation`, on the local date `today`.
     ///
     /// Checks, in order: each field's type, requirement and length, in form order (text
@@ -134,6 +138,12 @@ public enum EntryValidation {
                 throw KimpleError(
                     .participationInvalidDate, "A birth date cannot be in the future.",
                     context: ["field": field.name])
+            }
+            // SPEC G-4: a birth date more than `maximumAge` years ago is a typing error or a robot.
+            guard ParticipationPeriods.age(bornOn: birth, on: today) <= maximumAge else {
+                throw KimpleError(
+                    .participationImplausibleAge, "Check the birth date: it gives an age above \(maximumAge).",
+                    context: ["field": field.name, "maximumAge": String(maximumAge)])
             }
             result.birthDate = birth
         case .date:

@@ -11,6 +11,9 @@ extension KimpleError.Code {
     public static let participationDuplicate: Self = "participation.duplicate"
     /// The participant is younger than the operation's minimum age.
     public static let participationIneligibleAge: Self = "participation.ineligible_age"
+    /// The birth date gives an age above ``EntryValidation/maximumAge`` (120): a typing error
+    /// (year 0001) or made-up data (context `field`, `maximumAge`).
+    public static let participationImplausibleAge: Self = "participation.implausible_age"
     /// The participant's country is not an eligible country of the operation.
     public static let participationIneligibleCountry: Self = "participation.ineligible_country"
     /// A required field is missing or empty (context `field`).

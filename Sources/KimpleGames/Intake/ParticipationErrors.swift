@@ -28,6 +28,9 @@ extension KimpleError.Code {
     public static let participationInvalidPhone: Self = "participation.invalid_phone"
     /// A date is not a valid `YYYY-MM-DD` date.
     public static let participationInvalidDate: Self = "participation.invalid_date"
+    /// A tie-break estimate is not a number within the bounds of ``FieldType/estimate``
+    /// (context `field`).
+    public static let participationInvalidNumber: Self = "participation.invalid_number"
     /// A required consent (the acceptance of the rules) was not given.
     public static let participationConsentRequired: Self = "participation.consent_required"
     /// The submission has a field the form does not define.

@@ -120,7 +120,9 @@ public enum EmailAddress {
     /// forms and case), so that `ａｄａ@example.com` and `ada@example.com` are one person.
     /// ASCII addresses (the common case) skip that step: they are already in that form.
     public static func identity(of address: String, folding: EmailFolding) -> String {
-        let ascii = address.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } } ?? false
+        let ascii =
+            address.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } }
+            ?? address.utf8.allSatisfy { $0 < 0x80 }
         // SPEC G-4: compatibility forms and case do not make a new person.
         let address = ascii ? address : identityFolded(address)
         guard folding.subAddresses || folding.gmailDots,

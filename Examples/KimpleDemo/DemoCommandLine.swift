@@ -72,12 +72,14 @@ public enum DemoCommandLine {
     }
 
     /// Refuses `--participants` without `--fresh` when `state` holds a campaign: such a run
-    /// only reopens and checks the stored campaign, so the number would be silently ignored.
+    /// only reopens and checks the stored campaign, so the number would be silently ignored
+    /// (unless it is the stored campaign's own).
     /// Returns `nil` when the options fit the directory.
     public static func conflict(
         participants: Int?, fresh: Bool, state: DemoCampaign.DirectoryState
     ) -> UsageError? {
-        guard let participants, !fresh, case .completed(let manifest) = state else { return nil }
+        guard let participants, !fresh, case .completed(let manifest) = state, manifest.participants != participants
+        else { return nil }
         return UsageError(
             message: "--participants \(participants) applies to a new campaign, but the data directory holds a "
                 + "completed campaign of \(manifest.participants) participants, which this run would only reopen "

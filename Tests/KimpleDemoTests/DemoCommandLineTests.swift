@@ -24,6 +24,8 @@ struct DemoCommandLineTests {
         let conflict = try #require(DemoCommandLine.conflict(participants: 5_000, fresh: false, state: stored))
         #expect(conflict.message.contains("--fresh") && conflict.message.contains("100000"))
         #expect(DemoCommandLine.conflict(participants: 5_000, fresh: true, state: stored) == nil)
+        // The stored campaign's own number is not ignored: the run reopens what was asked.
+        #expect(DemoCommandLine.conflict(participants: 100_000, fresh: false, state: stored) == nil)
         #expect(DemoCommandLine.conflict(participants: nil, fresh: false, state: stored) == nil)
         #expect(DemoCommandLine.conflict(participants: 5_000, fresh: false, state: .empty) == nil)
     }

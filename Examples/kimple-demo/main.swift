@@ -10,9 +10,12 @@ func fail(_ message: String, status: Int32) -> Never {
     exit(status)
 }
 
+let arguments = Array(CommandLine.arguments.dropFirst())
 let command: DemoCommandLine.Command
+let explicitParticipants: Int?
 do {
-    command = try DemoCommandLine.parse(Array(CommandLine.arguments.dropFirst()))
+    command = try DemoCommandLine.parse(arguments)
+    explicitParticipants = try DemoCommandLine.explicitParticipants(arguments)
 } catch {
     fail("\(error.message)\nTry 'kimple-demo --help'.", status: 2)
 }
@@ -20,18 +23,25 @@ guard case .run(let directory, let participants, let fresh) = command else {
     print(DemoCommandLine.usage)
     exit(0)
 }
+// A file given as --data: a typed message, not the file system's error.
+if let problem = DemoCommandLine.directoryProblem(directory) { fail(problem.message, status: 1) }
+do {
+    // --participants on a stored campaign without --fresh would be silently ignored: refuse it.
+    let state = try DemoCampaign.state(of: URL(fileURLWithPath: directory))
+    if let conflict = DemoCommandLine.conflict(participants: explicitParticipants, fresh: fresh, state: state) {
+        fail("\(conflict.message)\nTry 'kimple-demo --help'.", status: 2)
+    }
+} catch {
+    fail("cannot read the data directory \(directory): \(error.localizedDescription)", status: 1)
+}
 
 let started = ContinuousClock.now
-let interactive = isatty(STDERR_FILENO) != 0
+// Rewritten in place only when both outputs are a terminal; a few lines into a file or a pipe.
+let lines = DemoProgressLines(interactive: isatty(STDOUT_FILENO) != 0 && isatty(STDERR_FILENO) != 0)
 let options = DemoOptions(
     dataDirectory: URL(fileURLWithPath: directory), participants: participants, fresh: fresh,
     progress: { progress in
-        // One line, rewritten in place on a terminal; a few lines otherwise.
-        let step = max(1, progress.total / 10)
-        guard interactive || progress.submitted == progress.total || progress.submitted % step < 256 else { return }
-        let line = "participants: \(progress.submitted) / \(progress.total) submissions"
-        FileHandle.standardError.write(Data((interactive ? "\r\(line)" : line + "\n").utf8))
-        if interactive, progress.submitted == progress.total { FileHandle.standardError.write(Data("\n".utf8)) }
+        if let text = lines.text(for: progress) { FileHandle.standardError.write(Data(text.utf8)) }
     })
 
 print("# Kimple SDK demo — Brand SA's June 2026 campaign (data: \(directory))")

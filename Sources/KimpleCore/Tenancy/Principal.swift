@@ -22,7 +22,10 @@ public struct Principal: Hashable, Sendable, Codable, CustomStringConvertible {
         self.id = id
     }
 
-    /// An authorised user's login.
+    /// An authorised user's login of the contract (C-8), in every module. `KimpleContracts`
+    /// refuses a login that does not exist or may not act; other modules record it as given,
+    /// so pass one only for a login the host authenticated. Anyone else acting through the
+    /// host (a game operator, say: `KimpleGames`' `Principal.staff(_:)`) is ``host(_:)``.
     public static func user(_ id: UserID) -> Principal { Principal(kind: .user, id: id.rawValue) }
     /// A component of the SDK, such as `games.intake`.
     public static func system(_ component: String) -> Principal { Principal(kind: .system, id: component) }

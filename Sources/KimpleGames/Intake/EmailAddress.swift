@@ -1,3 +1,5 @@
+// Foundation, not only FoundationEssentials: Unicode normalisation (NFKC) comes from it.
+import Foundation
 import KimpleCore
 
 /// E-mail syntax and normalisation of intake (G-4).
@@ -22,6 +24,13 @@ public enum EmailAddress {
         }
         guard verdict.valid else { throw invalid() }
         guard verdict.ascii else {
+            // SPEC G-4: an invisible scalar would make a new person of a known address.
+            if text.unicodeScalars.contains(where: isInvisible) {
+                throw KimpleError(
+                    .participationInvisibleCharacter,
+                    "The e-mail address holds invisible characters (zero-width, direction or format marks); "
+                        + "type it again.", context: ["field": field])
+            }
             // Lower case can be longer than the text (İ becomes i and U+0307): the address
             // kept is checked again, so the intake never keeps one it would refuse.
             let lowered = text.lowercased()
@@ -29,6 +38,13 @@ public enum EmailAddress {
                 lowered.utf8.withContiguousStorageIfAvailable { check($0) }
                 ?? Array(lowered.utf8).withUnsafeBufferPointer { check($0) }
             guard again.valid else { throw invalid() }
+            // SPEC G-4: the identity form must still be an address (a fullwidth dot or at
+            // sign folds to an ASCII one).
+            let folded = identityFolded(lowered)
+            let foldedVerdict =
+                folded.utf8.withContiguousStorageIfAvailable { check($0) }
+                ?? Array(folded.utf8).withUnsafeBufferPointer { check($0) }
+            guard foldedVerdict.valid else { throw invalid() }
             return lowered
         }
         guard verdict.upper else { return text }
@@ -99,7 +115,16 @@ public enum EmailAddress {
     /// The form of a normalised `address` that identifies a person under `folding`:
     /// sub-address dropped, Gmail dots dropped and `googlemail.com` mapped to `gmail.com`
     /// as asked. Never folds a local part to nothing.
+    ///
+    /// A non-ASCII address is first folded as ``identityFolded(_:)`` says (compatibility
+    /// forms and case), so that `ａｄａ@example.com` and `ada@example.com` are one person.
+    /// ASCII addresses (the common case) skip that step: they are already in that form.
     public static func identity(of address: String, folding: EmailFolding) -> String {
+        let ascii =
+            address.utf8.withContiguousStorageIfAvailable { $0.allSatisfy { $0 < 0x80 } }
+            ?? address.utf8.allSatisfy { $0 < 0x80 }
+        // SPEC G-4: compatibility forms and case do not make a new person.
+        let address = ascii ? address : identityFolded(address)
         guard folding.subAddresses || folding.gmailDots,
             let at = address.utf8.lastIndex(of: UInt8(ascii: "@"))
         else { return address }
@@ -114,6 +139,52 @@ public enum EmailAddress {
             domain = "gmail.com"
         }
         return String(local) + "@" + String(domain)
+    }
+
+    /// Whether `scalar` is refused in an e-mail address: a default-ignorable code point
+    /// (Unicode `Default_Ignorable_Code_Point`: zero-width space, joiner and non-joiner, word
+    /// joiner, byte-order mark, soft hyphen, variation selectors, tag characters, Hangul
+    /// fillers...) or a bidirectional control (`Bidi_Control`: marks, embeddings, overrides,
+    /// isolates).
+    static func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isDefaultIgnorableCodePoint || scalar.properties.isBidiControl
+    }
+
+    /// The form of `text` that identifies a person: an approximation of Unicode's
+    /// `NFKC_Casefold` built from what the standard library and Foundation offer.
+    ///
+    /// 1. NFKC (compatibility decomposition, canonical composition): fullwidth `ａ`,
+    ///    mathematical `𝐚`, ligatures `ﬁ`, superscripts become their plain forms.
+    /// 2. Full case folding: each scalar that changes when case-folded (Unicode
+    ///    `Changes_When_Casefolded`) becomes the lower-case mapping of its upper-case
+    ///    mapping (`ß` → `ss`, `ς` and `Σ` → `σ`, `ſ` → `s`, Kelvin `K` → `k`); where that
+    ///    form would still change when case-folded (Cherokee small letters), the upper-case
+    ///    mapping. Scalars that do not change (dotless `ı`) are kept.
+    /// 3. NFKC again (case mappings can leave a decomposed or compatibility form).
+    /// 4. Default-ignorable code points removed.
+    ///
+    /// It differs from `NFKC_Casefold` only where Unicode's case-folding table departs from
+    /// the case mappings (a few historic scripts); both sides of a comparison go through the
+    /// same steps, so the identity stays consistent.
+    public static func identityFolded(_ text: String) -> String {
+        let compatible = text.precomposedStringWithCompatibilityMapping
+        var folded = String.UnicodeScalarView()
+        for scalar in compatible.unicodeScalars {
+            guard scalar.properties.changesWhenCaseFolded else {
+                folded.append(scalar)
+                continue
+            }
+            let upper = scalar.properties.uppercaseMapping
+            let lower = upper.unicodeScalars.flatMap { $0.properties.lowercaseMapping.unicodeScalars }
+            if lower.contains(where: { $0.properties.changesWhenCaseFolded }) {
+                folded.append(contentsOf: upper.unicodeScalars)
+            } else {
+                folded.append(contentsOf: lower)
+            }
+        }
+        let again = String(folded).precomposedStringWithCompatibilityMapping
+        return String(
+            String.UnicodeScalarView(again.unicodeScalars.filter { !$0.properties.isDefaultIgnorableCodePoint }))
     }
 
     private static func isAtext(_ byte: UInt8) -> Bool {

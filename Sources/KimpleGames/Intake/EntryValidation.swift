@@ -19,18 +19,26 @@ public struct ValidatedEntry: Sendable, Hashable {
 /// The validation of a submission against an operation's form and eligibility rules, as
 /// a pure function (G-4).
 public enum EntryValidation {
+    /// The oldest age a birth date may give (120 completed years on the operation's local
+    /// date): an older one is refused with `participation.implausible_age`.
+    public static let maximumAge = 120
+
     /// Validates and normalises `values` for `operation`, on the local date `today`.
     ///
     /// Checks, in order: each field's type, requirement and length, in form order (text
     /// trimmed, NFC, without control characters; e-mail syntax, lower case; phone E.164;
-    /// dates `YYYY-MM-DD`; choices among the options; country among the eligible ones);
+    /// dates `YYYY-MM-DD`; choices among the options; quiz answers among the options when
+    /// there are any; tie-break estimates as bounded numbers, see ``EstimateNumber``; country
+    /// among the eligible ones);
+    /// a birth date not in the future and at most ``maximumAge`` years ago;
     /// consents (only an explicit `true` gives one; required ones must be given); no
     /// unknown field; the minimum age from the birth date.
     ///
     /// Throws the first problem as a `KimpleError` with a `participation.` code and the
     /// field in its context: `unknown_field`, `missing_field`, `invalid_field`,
-    /// `field_too_long`, `invalid_email`, `invalid_phone`, `invalid_date`, `invalid_utf8`,
-    /// `control_character`, `consent_required`, `ineligible_country`, `ineligible_age`.
+    /// `field_too_long`, `invalid_email`, `invalid_phone`, `invalid_date`, `invalid_number`,
+    /// `invalid_utf8`, `control_character`, `invisible_character`, `consent_required`,
+    /// `ineligible_country`, `ineligible_age`, `implausible_age`.
     public static func validate(
         _ values: [String: FieldInput], for operation: Operation, today: CivilDate
     ) throws(KimpleError) -> ValidatedEntry {
@@ -135,6 +143,12 @@ public enum EntryValidation {
                     .participationInvalidDate, "A birth date cannot be in the future.",
                     context: ["field": field.name])
             }
+            // SPEC G-4: a birth date more than `maximumAge` years ago is a typing error or a robot.
+            guard ParticipationPeriods.age(bornOn: birth, on: today) <= maximumAge else {
+                throw KimpleError(
+                    .participationImplausibleAge, "Check the birth date: it gives an age above \(maximumAge).",
+                    context: ["field": field.name, "maximumAge": String(maximumAge)])
+            }
             result.birthDate = birth
         case .date:
             _ = try date(value, field: field.name)
@@ -143,7 +157,7 @@ public enum EntryValidation {
                 throw KimpleError(
                     .participationMissingField, "Tick \(field.label).", context: ["field": field.name])
             }
-        case .text, .multilineText, .choice:
+        case .text, .multilineText, .choice, .answer, .estimate:
             break
         }
         result.fields.append(
@@ -182,6 +196,16 @@ public enum EntryValidation {
                     .participationInvalidField, "Choose one of the options offered.", context: ["field": field.name])
             }
             value = text
+        case .answer:
+            // SPEC G-8: a quiz answer with options is one of them.
+            guard field.options.isEmpty || field.options.contains(text) else {
+                throw KimpleError(
+                    .participationInvalidField, "Choose one of the answers offered.", context: ["field": field.name])
+            }
+            value = text
+        case .estimate:
+            // SPEC G-8: the tie-break estimate is a bounded number, refused otherwise.
+            value = try EstimateNumber.canonical(text, field: field.name)
         case .country:
             let code = text.uppercased()
             guard OperationRules.isCountryCode(code) else {

@@ -11,6 +11,9 @@ extension KimpleError.Code {
     public static let participationDuplicate: Self = "participation.duplicate"
     /// The participant is younger than the operation's minimum age.
     public static let participationIneligibleAge: Self = "participation.ineligible_age"
+    /// The birth date gives an age above ``EntryValidation/maximumAge`` (120): a typing error
+    /// (year 0001) or made-up data (context `field`, `maximumAge`).
+    public static let participationImplausibleAge: Self = "participation.implausible_age"
     /// The participant's country is not an eligible country of the operation.
     public static let participationIneligibleCountry: Self = "participation.ineligible_country"
     /// A required field is missing or empty (context `field`).
@@ -25,6 +28,9 @@ extension KimpleError.Code {
     public static let participationInvalidPhone: Self = "participation.invalid_phone"
     /// A date is not a valid `YYYY-MM-DD` date.
     public static let participationInvalidDate: Self = "participation.invalid_date"
+    /// A tie-break estimate is not a number within the bounds of ``FieldType/estimate``
+    /// (context `field`).
+    public static let participationInvalidNumber: Self = "participation.invalid_number"
     /// A required consent (the acceptance of the rules) was not given.
     public static let participationConsentRequired: Self = "participation.consent_required"
     /// The submission has a field the form does not define.
@@ -41,6 +47,11 @@ extension KimpleError.Code {
     public static let participationInvalidUTF8: Self = "participation.invalid_utf8"
     /// A value holds control characters.
     public static let participationControlCharacter: Self = "participation.control_character"
+    /// A value holds invisible characters: in an e-mail address, a default-ignorable code
+    /// point or a bidi control (zero-width space, joiners, BOM, soft hyphen, variation
+    /// selectors, tags, direction marks); in any text, a bidi override or isolate
+    /// (U+202A-U+202E, U+2066-U+2069). Context `field`.
+    public static let participationInvisibleCharacter: Self = "participation.invisible_character"
     /// The value the operation identifies people by (e-mail, phone, host key) is missing.
     public static let participationIdentityMissing: Self = "participation.identity_missing"
     /// The identity secret given to the intake is not the one the store was first used with.

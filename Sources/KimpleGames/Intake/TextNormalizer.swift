@@ -2,8 +2,8 @@
 import Foundation
 import KimpleCore
 
-/// The text rules of intake (G-4): valid UTF-8, no control characters, trimmed, Unicode
-/// NFC. Text whose scalars are all below U+0300 (ASCII, and the accented Latin letters of
+/// The text rules of intake (G-4): valid UTF-8, no control characters, no bidi override or
+/// isolate (U+202A-U+202E, U+2066-U+2069), trimmed, Unicode NFC. Text whose scalars are all below U+0300 (ASCII, and the accented Latin letters of
 /// French and most European names) is NFC by construction (combining marks start at
 /// U+0300): it takes a fast path that allocates nothing when the text is already trimmed.
 /// Only other text goes through Foundation's normalisation. Package-visible for the fuzz
@@ -24,7 +24,8 @@ package enum TextNormalizer {
     /// (still trimmed at both ends).
     ///
     /// Throws `participation.invalid_utf8` for bytes that are not UTF-8,
-    /// `participation.control_character` for control characters, and
+    /// `participation.control_character` for control characters,
+    /// `participation.invisible_character` for a bidi override or isolate, and
     /// `participation.invalid_field` for a value that is not text.
     package static func normalize(
         _ input: FieldInput, field: String, multiline: Bool = false
@@ -63,7 +64,16 @@ package enum TextNormalizer {
         case .latin(let trimmed):
             return trimmed ? text : text.trimmedText
         case .unicode:
-            for scalar in text.unicodeScalars where scalar.properties.generalCategory == .control {
+            for scalar in text.unicodeScalars {
+                // SPEC G-4: a bidi override or isolate reorders what follows it, in this
+                // value and in every export or screen that shows it.
+                if (0x202A...0x202E).contains(scalar.value) || (0x2066...0x2069).contains(scalar.value) {
+                    throw KimpleError(
+                        .participationInvisibleCharacter,
+                        "The value holds a text-direction override or isolate (U+202A-U+202E, U+2066-U+2069); "
+                            + "send plain text.", context: ["field": field])
+                }
+                guard scalar.properties.generalCategory == .control else { continue }
                 if multiline, scalar == "\t" || scalar == "\n" || scalar == "\r" { continue }
                 throw controlError(field)
             }

@@ -51,6 +51,22 @@ public enum FieldType: String, Sendable, Codable, Hashable, CaseIterable {
     /// The participant's country of residence: an ISO 3166-1 alpha-2 code among the
     /// operation's eligible countries.
     case country
+    /// The answer to a scored quiz question (G-8): text as `text`; one of the field's
+    /// ``FormField/options`` when it has any. The field's name is the question's id
+    /// (``QuizQuestion/id``).
+    case answer
+    /// The tie-break estimate (question subsidiaire, G-8): a decimal number of at most
+    /// ``FieldType/estimateIntegerDigits`` digits before the decimal separator (`.` or `,`)
+    /// and ``FieldType/estimateFractionDigits`` after, with an optional sign; spaces
+    /// between digit groups are allowed (`1 234,5`). Stored in a canonical form (`1234.5`).
+    /// The field's name is the tie-break question's id (``TieBreakQuestion/id``).
+    case estimate
+
+    /// The most digits an ``estimate`` has before its decimal separator (15): the number's
+    /// magnitude is below 10^15.
+    public static let estimateIntegerDigits = 15
+    /// The most digits an ``estimate`` has after its decimal separator (3).
+    public static let estimateFractionDigits = 3
 
     /// The length limit used when a field does not set one.
     public var defaultMaximumLength: Int {
@@ -63,6 +79,8 @@ public enum FieldType: String, Sendable, Codable, Hashable, CaseIterable {
         case .choice: 200
         case .checkbox: 5
         case .country: 2
+        case .answer: 200
+        case .estimate: 32
         }
     }
 
@@ -72,7 +90,7 @@ public enum FieldType: String, Sendable, Codable, Hashable, CaseIterable {
         case .text, .multilineText: .submittedContent
         case .email: .email
         case .phone: .phone
-        case .date, .choice, .checkbox: .answers
+        case .date, .choice, .checkbox, .answer, .estimate: .answers
         case .birthDate: .birthDate
         case .country: .postalAddress
         }
@@ -91,7 +109,7 @@ public struct FormField: Sendable, Codable, Hashable {
     public var required: Bool
     /// The longest value accepted, in characters, after normalisation.
     public var maximumLength: Int
-    /// The values a ``FieldType/choice`` accepts.
+    /// The values a ``FieldType/choice`` accepts (and an ``FieldType/answer``, when not empty).
     public var options: [String]
     /// The category of personal data the field holds (P-6: special categories need an
     /// instruction that allows them).

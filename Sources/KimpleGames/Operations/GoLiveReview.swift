@@ -194,7 +194,7 @@ public enum OperationRules {
             if !(1...maximumFieldLength).contains(field.maximumLength) {
                 invalid(path, "A field's length limit is between 1 and \(maximumFieldLength) characters.")
             }
-            if field.type == .choice {
+            if field.type == .choice || (field.type == .answer && !field.options.isEmpty) {
                 if field.options.isEmpty || Set(field.options).count != field.options.count
                     || field.options.contains(where: \.isEmpty)
                 {
@@ -202,7 +202,7 @@ public enum OperationRules {
                 }
             }
         }
-        for type in [FieldType.email, .phone, .birthDate, .country]
+        for type in [FieldType.email, .phone, .birthDate, .country, .estimate]
         where form.fields.filter({ $0.type == type }).count > 1 {
             invalid("form.fields", "A form has at most one \(type.rawValue) field.")
         }

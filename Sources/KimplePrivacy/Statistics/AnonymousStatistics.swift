@@ -63,7 +63,9 @@ public struct StatisticsAccumulator: Sendable {
     /// The spec used.
     public let spec: StatisticsSpec
     private var counts: [String: [String: Int]] = [:]
-    private var seen: [String: [String: Set<Int>]] = [:]
+    /// The persons counted per cell, by their exact key: two persons whose keys hash alike
+    /// still count twice (a set of hash values would merge them).
+    private var seen: [String: [String: Set<String>]] = [:]
     /// Records given.
     public private(set) var recordsSeen = 0
     /// Records counted (classified).
@@ -80,7 +82,8 @@ public struct StatisticsAccumulator: Sendable {
         guard let (row, column) = spec.classify(record) else { return }
         if let person = spec.person {
             guard let key = person(record) else { return }
-            guard seen[row, default: [:]][column, default: []].insert(key.hashValue).inserted else { return }
+            // SPEC P-10: a person counts once per cell, two persons twice (exact keys, not hashes).
+            guard seen[row, default: [:]][column, default: []].insert(key).inserted else { return }
         }
         recordsCounted += 1
         counts[row, default: [:]][column, default: 0] += 1

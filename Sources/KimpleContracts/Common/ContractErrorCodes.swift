@@ -32,6 +32,12 @@ extension KimpleError.Code {
     /// The client assigned (or tried to assign) the contract without Cassiop's prior written consent (§14.1).
     public static let contractAssignmentConsentRequired: Self = "contract.assignment.consent_required"
 
+    /// An amount is above the SDK's maximum: a line's quantity × unit price above
+    /// ``InvoicePricing/maximumLineAmount``, or an invoice's total including VAT above
+    /// ``InvoicePricing/maximumInvoiceAmount`` (C-1, C-3). The context names the line or contract, the
+    /// amount and the maximum.
+    public static let contractAmountTooLarge: Self = "contract.amount.too_large"
+
     /// A price list entry or price change notification is malformed.
     public static let contractPriceInvalid: Self = "contract.price.invalid"
 

@@ -298,18 +298,23 @@ public final class ContractService: Sendable {
 
     /// Invoices the next billing month of `contract` (month `invoicedMonths`): adds the draft to `effects`,
     /// counts the month as invoiced and its one-off lines as billed. Issued on `issuedOn`, due `dueDate`
-    /// (or by the payment terms when `nil`).
+    /// (or by the payment terms when `nil`). Throws `contract.amount.too_large` when the invoice would be
+    /// above ``InvoicePricing/maximumInvoiceAmount``, `core.out_of_range` when it does not fit in `Money`.
     func invoiceNextMonth(
         _ contract: inout Contract, _ effects: inout Effects, issuedOn: CivilDate, dueDate: CivilDate? = nil
     ) throws {
         let month = contract.schedule.billingMonth(contract.invoicedMonths)
         let terms = try contract.terms(on: month.first)
         let lines = try InvoicePricing.lines(for: month, terms: terms, alreadyBilled: Set(contract.billedOnceLines))
+        let totals = try InvoicePricing.totals(of: lines)
+        // SPEC C-3: no invoice above the maximum is ever issued, whatever terms were stored before the bound.
+        try InvoicePricing.checkInvoiceBound(
+            totals, context: ["contract": contract.id.rawValue, "month": String(contract.invoicedMonths)])
         effects.newInvoices.append(
             InvoiceDraft(
                 contractID: contract.id, subject: .month(month), provider: terms.provider, client: terms.client,
                 issuedOn: issuedOn, dueDate: dueDate ?? terms.paymentTerms.dueDate(issuedOn: issuedOn),
-                paymentTerms: terms.paymentTerms, lines: lines, totals: try InvoicePricing.totals(of: lines)))
+                paymentTerms: terms.paymentTerms, lines: lines, totals: totals))
         contract.invoicedMonths += 1
         for line in terms.lines where line.billing == .once && !contract.billedOnceLines.contains(line.id) {
             contract.billedOnceLines.append(line.id)

@@ -49,7 +49,11 @@ extension KimpleError.Code {
     public static let contractPaymentExceedsBalance: Self = "contract.payment.exceeds_balance"
 
     /// The legal interest rate of a half-year the computation needs is not in the table: add it, never guess.
+    /// The context names the half-year, the file to change and the latest half-year known.
     public static let contractInterestRateUnknown: Self = "contract.interest.rate_unknown"
+    /// A legal interest rate file cannot be used: unreadable, not the `kimple-legal-interest-rates/1` format,
+    /// not the professional creditors' table, or a half-year or rate that does not parse.
+    public static let contractInterestTableInvalid: Self = "contract.interest.table_invalid"
     /// A half-year is already in the rate table with another rate.
     public static let contractInterestRateConflict: Self = "contract.interest.rate_conflict"
     /// The recovery indemnity is below the legal 40 EUR (Code de commerce, art. L441-10 and D441-5).

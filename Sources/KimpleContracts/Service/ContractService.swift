@@ -25,7 +25,8 @@ public final class ContractService: Sendable {
     public struct Configuration: Sendable {
         /// The calendar of legal dates (Europe/Paris, French public holidays).
         public var calendar: FrenchCalendar
-        /// The legal interest rates (C-4); add new half-years with ``ContractService/addLegalInterestRate(_:rate:)``.
+        /// The legal interest rates (C-4): the built-in table, or the host's rate file read with
+        /// ``LegalInterestRateTable/load(contentsOf:)``; see also ``ContractService/reloadLegalInterestRates(contentsOf:)``.
         public var interestRates: LegalInterestRateTable
         /// The recovery indemnity per late invoice (at least 40 EUR).
         public var recoveryIndemnity: RecoveryIndemnity
@@ -88,6 +89,15 @@ public final class ContractService: Sendable {
 
     /// The legal interest rate table in use.
     public var interestRates: LegalInterestRateTable { rates.withLock { $0 } }
+
+    /// Replaces the legal interest rate table by the one in the rate file at `url` (see
+    /// ``LegalInterestRateTable/load(contentsOf:)``): the host updates that file each half-year and calls
+    /// this, without restarting. Throws `contract.interest.table_invalid`; the table in use is unchanged
+    /// then.
+    public func reloadLegalInterestRates(contentsOf url: URL) throws {
+        let table = try LegalInterestRateTable.load(contentsOf: url)
+        rates.withLock { $0 = table }
+    }
 
     /// Adds the legal rate of a new half-year (published by arrêté each semester). Throws like
     /// ``LegalInterestRateTable/adding(_:rate:)``; the table in use is unchanged then. The table lives in

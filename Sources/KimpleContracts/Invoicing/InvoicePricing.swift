@@ -41,7 +41,7 @@ public enum InvoicePricing {
     /// Throws `contract.amount.too_large` when `totals` is above ``maximumInvoiceAmount``; `context` says
     /// which contract or quote.
     public static func checkInvoiceBound(_ totals: InvoiceTotals, context: [String: String]) throws {
-        guard totals.totalAmount <= maximumInvoiceAmount, totals.netAmount <= maximumInvoiceAmount else {
+        guard totals.totalAmount <= maximumInvoiceAmount else {
             var context = context
             context["amount"] = totals.totalAmount.description
             context["maximum"] = maximumInvoiceAmount.description
@@ -52,8 +52,8 @@ public enum InvoicePricing {
         }
     }
 
-    /// The totals of the largest invoice `lines` can make with `vatRate` for lines without their own:
-    /// every line billed at once, without discount. Throws `contract.amount.too_large` when a line is above
+    /// Checks the largest invoice `lines` can make with `vatRate` for lines without their own: every line
+    /// billed at once, without discount. Throws `contract.amount.too_large` when a line is above
     /// ``maximumLineAmount`` or the invoice above ``maximumInvoiceAmount``.
     public static func checkLargestInvoice(
         of lines: [ServiceLine], vatRate: Percent, context: [String: String]

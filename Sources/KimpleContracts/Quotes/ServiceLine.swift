@@ -93,7 +93,8 @@ public struct ServiceLine: Hashable, Sendable, Codable, Identifiable {
                 context: ["line": id.rawValue, "amount": amount, "maximum": maximum.description])
         }
         guard unitPrice.cents <= maximum.cents else { throw tooLarge(unitPrice.description) }
-        // Both factors are bounded (1,000,000 × 10^9 cents), so the product fits in Int64.
+        // Within the quantity's 1,000,000 the product fits in Int64; a stored line beyond it overflows,
+        // which is reported as too large too.
         let (gross, overflow) = unitPrice.cents.multipliedReportingOverflow(by: Int64(max(quantity, 0)))
         guard !overflow, gross <= maximum.cents else {
             throw tooLarge(overflow ? "more than \(maximum)" : Money(cents: gross).description)

@@ -146,17 +146,17 @@ struct ContractLifecycleTests {
     @Test func nonRenewalEndsAndPublishes() async throws {
         let f = try await Fixture.make(today: "2025-12-01")
         let contract = try await f.signedContract(try Fixture.content(start: "2026-01-01"))
-        try f.set("2026-10-01")
+        try f.set("2026-09-30")
         let email = Notice(
-            kind: .nonRenewal, from: .client, channel: .email, sentOn: try day("2026-10-01"),
-            firstPresentedOn: try day("2026-10-01"))
+            kind: .nonRenewal, from: .client, channel: .email, sentOn: try day("2026-09-30"),
+            firstPresentedOn: try day("2026-09-30"))
         await expectError(.contractNoticeChannelNotAllowed) {
             try await f.service.giveNonRenewal(contract.id, notice: email, by: Fixture.host)
         }
         #expect(try await f.service.contract(contract.id).nonRenewal == nil)  // refused: nothing recorded
         let letter = Notice(
-            kind: .nonRenewal, from: .client, channel: .registeredLetter, sentOn: try day("2026-09-29"),
-            firstPresentedOn: try day("2026-10-01"))
+            kind: .nonRenewal, from: .client, channel: .registeredLetter, sentOn: try day("2026-09-28"),
+            firstPresentedOn: try day("2026-09-30"))
         let decision = try await f.service.giveNonRenewal(contract.id, notice: letter, by: Fixture.host)
         #expect(decision.inTime)
         await expectError(.contractNonRenewalAlreadyGiven) {

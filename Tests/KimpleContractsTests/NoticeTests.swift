@@ -21,28 +21,57 @@ struct NoticeTests {
             firstPresentedOn: try presented.map(day), receivedOn: try received.map(day))
     }
 
-    // SPEC C-5: a letter presented exactly three months before the end of the period stops the renewal.
+    // SPEC C-5: a letter presented exactly three months before the expiration date of the period stops the
+    // renewal. §6.1 counts the notice "avant la date d'expiration de la période contractuelle": the period's
+    // last day, 31 December 2026; three months before, on the same day of the month clamped to September's
+    // end: 30 September 2026. Presented on 30 September (received on 2 October): in time, the contract ends
+    // on 31 December 2026.
     @Test func nonRenewalExactlyThreeMonthsBefore() throws {
-        // Period 1 January – 31 December 2026 ends at midnight starting 1 January 2027; three months before:
-        // 1 October 2026. Presented on 1 October (received on the 3rd): in time, the contract ends on
-        // 31 December 2026.
         let decision = try NonRenewalRule.evaluate(
-            try letter(.nonRenewal, sent: "2026-09-29", presented: "2026-10-01", received: "2026-10-03"),
+            try letter(.nonRenewal, sent: "2026-09-28", presented: "2026-09-30", received: "2026-10-02"),
             schedule: calendarYear)
-        #expect(decision.presentedOn == (try day("2026-10-01")))
-        #expect(decision.deadline == (try day("2026-10-01")))
+        #expect(decision.presentedOn == (try day("2026-09-30")))
+        #expect(decision.deadline == (try day("2026-09-30")))
         #expect(decision.inTime)
         #expect(decision.lastDay == (try day("2026-12-31")))
     }
 
-    // SPEC C-5: one day late, the letter takes effect at the end of the next period.
+    // SPEC C-5: one day late (1 October, three months before the renewal date but not before the expiration
+    // date), the letter takes effect at the end of the next period.
     @Test func nonRenewalOneDayLate() throws {
         let decision = try NonRenewalRule.evaluate(
-            try letter(.nonRenewal, sent: "2026-09-30", presented: "2026-10-02"), schedule: calendarYear)
+            try letter(.nonRenewal, sent: "2026-09-29", presented: "2026-10-01"), schedule: calendarYear)
+        #expect(decision.deadline == (try day("2026-09-30")))
         #expect(!decision.inTime)
         #expect(decision.currentPeriod.index == 0)
         #expect(decision.endingPeriod.index == 1)
         #expect(decision.lastDay == (try day("2027-12-31")))
+    }
+
+    // SPEC C-5: the non-renewal deadline is the day of the same number three months before the period's
+    // last day, clamped to a shorter month's end; the price-change deadline (§4) stays counted from the
+    // renewal date.
+    @Test func nonRenewalDeadlineCountedFromTheExpirationDate() throws {
+        for (start, lastDay, deadline) in [
+            ("2026-01-01", "2026-12-31", "2026-09-30"),  // 31 December → 30 September (clamped)
+            ("2026-06-01", "2027-05-31", "2027-02-28"),  // 31 May → 28 February (clamped)
+            ("2026-03-01", "2027-02-28", "2026-11-28"),  // 28 February → 28 November (not 1 December)
+            ("2026-05-01", "2027-04-30", "2027-01-30"),  // 30 April → 30 January (not 31 January)
+            ("2026-07-16", "2027-07-15", "2027-04-15"),  // 15 July → 15 April
+        ] {
+            let schedule = try ContractSchedule(start: try day(start), periodMonths: 12)
+            #expect(schedule.period(0).last == (try day(lastDay)))
+            let onDeadline = try NonRenewalRule.evaluate(
+                try letter(.nonRenewal, sent: deadline, presented: deadline), schedule: schedule)
+            #expect(onDeadline.deadline == (try day(deadline)), "period ending \(lastDay)")
+            #expect(onDeadline.inTime, "period ending \(lastDay)")
+            let dayAfter = try day(deadline).adding(days: 1).description
+            let late = try NonRenewalRule.evaluate(
+                try letter(.nonRenewal, sent: deadline, presented: dayAfter), schedule: schedule)
+            #expect(!late.inTime, "period ending \(lastDay)")
+        }
+        // §4's price notice: three months before the renewal date 1 January 2027 is 1 October 2026.
+        #expect(NoticePeriod.latestPresentation(months: 3, before: try day("2027-01-01")) == (try day("2026-10-01")))
     }
 
     // SPEC C-5, C-11: the delay counts from the first presentation, not from the (later) reception.
@@ -75,11 +104,11 @@ struct NoticeTests {
 
     // SPEC C-5: the deadline is counted backwards from a fixed date, month ends clamped, no weekend extension.
     @Test func noticeDeadlinesCountedBackwards() throws {
-        // A period from 31 January 2026 ends on 30 January 2027 (renewal 31 January): deadline 31 October 2026.
+        // A period from 31 January 2026 expires on 30 January 2027: deadline 30 October 2026.
         let fromJanuary31 = try ContractSchedule(start: try day("2026-01-31"), periodMonths: 12)
         let decision = try NonRenewalRule.evaluate(
-            try letter(.nonRenewal, sent: "2026-10-30", presented: "2026-10-31"), schedule: fromJanuary31)
-        #expect(decision.deadline == (try day("2026-10-31")))
+            try letter(.nonRenewal, sent: "2026-10-29", presented: "2026-10-30"), schedule: fromJanuary31)
+        #expect(decision.deadline == (try day("2026-10-30")))
         #expect(decision.inTime)
         // Renewal on 31 May: three months before is 28 February (no 31 February), in 2027 a Sunday: not moved.
         #expect(NoticePeriod.latestPresentation(months: 3, before: try day("2027-05-31")) == (try day("2027-02-28")))

@@ -32,6 +32,12 @@ extension KimpleError.Code {
     /// The client assigned (or tried to assign) the contract without Cassiop's prior written consent (§14.1).
     public static let contractAssignmentConsentRequired: Self = "contract.assignment.consent_required"
 
+    /// An amount is above the SDK's maximum: a line's quantity × unit price above
+    /// ``InvoicePricing/maximumLineAmount``, or an invoice's total including VAT above
+    /// ``InvoicePricing/maximumInvoiceAmount`` (C-1, C-3). The context names the line or contract, the
+    /// amount and the maximum.
+    public static let contractAmountTooLarge: Self = "contract.amount.too_large"
+
     /// A price list entry or price change notification is malformed.
     public static let contractPriceInvalid: Self = "contract.price.invalid"
 
@@ -43,7 +49,11 @@ extension KimpleError.Code {
     public static let contractPaymentExceedsBalance: Self = "contract.payment.exceeds_balance"
 
     /// The legal interest rate of a half-year the computation needs is not in the table: add it, never guess.
+    /// The context names the half-year, the file to change and the latest half-year known.
     public static let contractInterestRateUnknown: Self = "contract.interest.rate_unknown"
+    /// A legal interest rate file cannot be used: unreadable, not the `kimple-legal-interest-rates/1` format,
+    /// not the professional creditors' table, or a half-year or rate that does not parse.
+    public static let contractInterestTableInvalid: Self = "contract.interest.table_invalid"
     /// A half-year is already in the rate table with another rate.
     public static let contractInterestRateConflict: Self = "contract.interest.rate_conflict"
     /// The recovery indemnity is below the legal 40 EUR (Code de commerce, art. L441-10 and D441-5).

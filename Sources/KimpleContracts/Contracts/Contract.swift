@@ -169,6 +169,9 @@ public struct Contract: Hashable, Sendable, Codable, Identifiable {
         var terms = initialTerms
         for each in contract.orderedRevisions {
             for change in each.changes { terms = try terms.applying(change, as: code) }
+            // SPEC C-3: terms that could bill more than the maximum in one invoice are refused.
+            try InvoicePricing.checkLargestInvoice(
+                of: terms.lines, vatRate: terms.vatRate, context: ["contract": id.rawValue])
         }
         return contract
     }

@@ -21,6 +21,21 @@ public struct DueTasksReport: Sendable {
     public var published: [ContractID] = []
     /// The contracts whose end a listener refused, with the error (retried at the next run).
     public var publicationFailures: [ContractID: String] = [:]
+
+    /// A contract the run could not bring up to date (SPEC C-3): nothing of it was changed by the run, and
+    /// the next run tries again.
+    public struct Failure: Sendable, Hashable {
+        /// The contract.
+        public var contract: ContractID
+        /// The stable code of the error (`contract.amount.too_large`, `contract.amendment.invalid`...).
+        public var code: KimpleError.Code
+        /// What went wrong and what to do, with the error's context.
+        public var message: String
+    }
+
+    /// The contracts that could not be renewed, invoiced or ended, by contract id: the run went on with
+    /// the others.
+    public var failures: [Failure] = []
 }
 
 /// The account of one contract on a day: every invoice that is unpaid or was paid late, with its late
@@ -54,46 +69,31 @@ extension ContractService {
     /// 4. tells the ``KimpleCore/ContractEndListener``s about every end not yet published (P-10), retrying
     ///    those that failed before (a listener may be told more than once and must be idempotent).
     ///
-    /// Throws storage errors; a listener's failure is reported, not thrown.
+    /// Each contract is brought up to date in its own atomic commit. A contract that cannot be (an amount
+    /// above ``InvoicePricing/maximumInvoiceAmount``, terms a renewal cannot apply, a damaged document) is
+    /// left unchanged and reported in ``DueTasksReport/failures`` with its id and code; the run goes on with
+    /// the others (SPEC C-3). Throws the errors of the store itself (`storage.io`, `storage.full`...), which
+    /// concern every contract; a listener's failure is reported, not thrown.
     @discardableResult
     public func runDueTasks(by principal: Principal = .system("contracts.scheduler")) async throws -> DueTasksReport {
         try await authorize(principal)
         var report = DueTasksReport()
         let priceList = try await priceList()
         for document in try await store.documents(withPrefix: "contract/") {
-            let stored = Stored(
-                value: try JSONCoding.decode(Contract.self, from: document.value, key: document.key),
-                version: document.version)
-            let id = stored.value.id
-            let now = clock.now
-            let today = configuration.calendar.civilDate(of: now)
-            let change = try await changeContract(id, preloaded: stored) {
-                contract, effects -> ([RenewalPricing], Bool) in
-                var endedNow = false
-                if contract.end == nil, let decision = contract.nonRenewal, today > decision.lastDay {
-                    let settlement = TerminationSettlement.settle(
-                        ground: .nonRenewal(by: decision.from), lastDay: decision.lastDay,
-                        effectiveEnd: self.configuration.calendar.endOfDay(decision.lastDay),
-                        schedule: contract.schedule,
-                        invoicedMonths: contract.invoicedMonths)
-                    contract.end = ContractEnd(settlement: settlement, recordedAt: now, published: false)
-                    contract.suspension = nil
-                    contract.record(
-                        "contract.ended", "not renewed by the \(decision.from.rawValue); last day \(decision.lastDay)",
-                        by: principal, at: now)
-                    endedNow = true
+            let change: DueChange
+            do {
+                change = try await dueChange(of: document, priceList: priceList, by: principal)
+            } catch let error as KimpleError where error.code.domain != "storage" || error.code == .storageCorrupted {
+                // SPEC C-3: one contract that cannot be brought up to date never stops the others' billing;
+                // its commit did not happen, so nothing of it changed.
+                guard let id = ContractID(rawValue: String(document.key.dropFirst("contract/".count))) else {
+                    throw error
                 }
-                let renewals = try self.applyDueRenewals(
-                    &contract, today: today, priceList: priceList, by: principal, at: now)
-                let lastMonth = contract.end?.settlement.lastBilledMonth ?? Int.max
-                while contract.invoicedMonths <= lastMonth {
-                    let month = contract.schedule.billingMonth(contract.invoicedMonths)
-                    guard month.first <= today, month.periodIndex < contract.startedPeriods else { break }
-                    try self.invoiceNextMonth(&contract, &effects, issuedOn: today)
-                }
-                return (renewals, endedNow)
+                report.failures.append(.init(contract: id, code: error.code, message: error.description))
+                continue
             }
-            for pricing in change.result.0 {
+            let id = change.contract.id
+            for pricing in change.result.renewals {
                 report.renewals.append(.init(contract: id, pricing: pricing))
                 try await log(
                     principal, "contract.renewed", "contract:\(id.rawValue)", "period \(pricing.periodIndex)",
@@ -101,7 +101,7 @@ extension ContractService {
             }
             try await logInvoices(change.invoices, json: change.invoiceJSON, principal)
             report.invoices += change.invoices
-            if change.result.1 {
+            if change.result.endedNow {
                 report.ended.append(id)
                 try await log(principal, "contract.ended", "contract:\(id.rawValue)", payload: change.contract.end)
             }
@@ -115,6 +115,50 @@ extension ContractService {
         }
         report.invoices.sort { $0.number < $1.number }
         return report
+    }
+
+    /// What ``dueChange(of:priceList:by:)`` committed for one contract.
+    typealias DueChange = (
+        contract: Contract, invoices: [Invoice], invoiceJSON: [Data],
+        result: (renewals: [RenewalPricing], endedNow: Bool)
+    )
+
+    /// Brings the contract stored in `document` up to date in one atomic commit: its end, its renewals, its
+    /// invoices. Throws before committing anything when one of them cannot be done.
+    private func dueChange(
+        of document: Document, priceList: PriceList, by principal: Principal
+    ) async throws -> DueChange {
+        let stored = Stored(
+            value: try JSONCoding.decode(Contract.self, from: document.value, key: document.key),
+            version: document.version)
+        let now = clock.now
+        let today = configuration.calendar.civilDate(of: now)
+        return try await changeContract(stored.value.id, preloaded: stored) {
+            contract, effects -> (renewals: [RenewalPricing], endedNow: Bool) in
+            var endedNow = false
+            if contract.end == nil, let decision = contract.nonRenewal, today > decision.lastDay {
+                let settlement = TerminationSettlement.settle(
+                    ground: .nonRenewal(by: decision.from), lastDay: decision.lastDay,
+                    effectiveEnd: self.configuration.calendar.endOfDay(decision.lastDay),
+                    schedule: contract.schedule,
+                    invoicedMonths: contract.invoicedMonths)
+                contract.end = ContractEnd(settlement: settlement, recordedAt: now, published: false)
+                contract.suspension = nil
+                contract.record(
+                    "contract.ended", "not renewed by the \(decision.from.rawValue); last day \(decision.lastDay)",
+                    by: principal, at: now)
+                endedNow = true
+            }
+            let renewals = try self.applyDueRenewals(
+                &contract, today: today, priceList: priceList, by: principal, at: now)
+            let lastMonth = contract.end?.settlement.lastBilledMonth ?? Int.max
+            while contract.invoicedMonths <= lastMonth {
+                let month = contract.schedule.billingMonth(contract.invoicedMonths)
+                guard month.first <= today, month.periodIndex < contract.startedPeriods else { break }
+                try self.invoiceNextMonth(&contract, &effects, issuedOn: today)
+            }
+            return (renewals, endedNow)
+        }
     }
 
     /// Tells every listener that `contract` ended, then marks the end published. Returns the failure, if any.

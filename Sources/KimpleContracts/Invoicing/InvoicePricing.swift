@@ -10,7 +10,68 @@ import KimpleCore
 /// - A line's discount is `quantity × unit price × rate`, rounded once to the cent.
 /// - VAT is computed once per rate on the sum of the net amounts at that rate (not line by line),
 ///   rounded once to the cent: `Rounding.halfUpToCent`.
+///
+/// Amounts are bounded where they enter (C-1, C-3): a line's quantity × unit price is at most
+/// ``maximumLineAmount``, an invoice's total including VAT at most ``maximumInvoiceAmount``. Within these
+/// bounds no sum of invoices, late interest or liability cap can come near the limit of `Money`'s
+/// `Int64` cents (about 92 million billion euros).
 public enum InvoicePricing {
+    /// The largest amount of one line before VAT and discount (quantity × unit price), and so the largest
+    /// unit price: 10,000,000.00 EUR. A quote, amendment, list price or price notification above it is
+    /// refused with `contract.amount.too_large` (SPEC C-1).
+    public static let maximumLineAmount = Money(cents: 1_000_000_000)
+
+    /// The largest total including VAT of one invoice: 100,000,000.00 EUR. Terms whose lines together
+    /// could bill more in one invoice are refused with `contract.amount.too_large` before they are signed,
+    /// and no invoice above it is ever issued (SPEC C-3).
+    public static let maximumInvoiceAmount = Money(cents: 10_000_000_000)
+
+    /// Throws `contract.amount.too_large` when `price` is above ``maximumLineAmount``: a unit price larger
+    /// than a whole line can be.
+    static func checkUnitPrice(_ price: Money, context: [String: String]) throws {
+        guard price <= maximumLineAmount else {
+            var context = context
+            context["amount"] = price.description
+            context["maximum"] = maximumLineAmount.description
+            throw KimpleError(
+                .contractAmountTooLarge, "A unit price is at most \(maximumLineAmount) before VAT.", context: context)
+        }
+    }
+
+    /// Throws `contract.amount.too_large` when `totals` is above ``maximumInvoiceAmount``; `context` says
+    /// which contract or quote.
+    public static func checkInvoiceBound(_ totals: InvoiceTotals, context: [String: String]) throws {
+        guard totals.totalAmount <= maximumInvoiceAmount else {
+            var context = context
+            context["amount"] = totals.totalAmount.description
+            context["maximum"] = maximumInvoiceAmount.description
+            throw KimpleError(
+                .contractAmountTooLarge,
+                "An invoice is at most \(maximumInvoiceAmount) including VAT; split the order across contracts "
+                    + "or quotes.", context: context)
+        }
+    }
+
+    /// Checks the largest invoice `lines` can make with `vatRate` for lines without their own: every line
+    /// billed at once, without discount. Throws `contract.amount.too_large` when a line is above
+    /// ``maximumLineAmount`` or the invoice above ``maximumInvoiceAmount``.
+    public static func checkLargestInvoice(
+        of lines: [ServiceLine], vatRate: Percent, context: [String: String]
+    ) throws {
+        var invoiceLines: [InvoiceLine] = []
+        for line in lines {
+            try line.checkAmountBound()
+            let gross = try line.unitPrice.multiplied(by: line.quantity)
+            invoiceLines.append(
+                InvoiceLine(
+                    sourceLine: line.id, kind: line.kind, label: line.label, quantity: line.quantity,
+                    unitPrice: line.unitPrice, grossAmount: gross, discountRate: nil, discountAmount: .zero,
+                    netAmount: gross, vatRate: line.vatRate ?? vatRate))
+        }
+        let totals = try self.totals(of: invoiceLines)
+        try checkInvoiceBound(totals, context: context)
+    }
+
     /// The lines of billing month `month`, priced with `terms` (the terms in force on its first day),
     /// with the discount of `terms` if it has one: the quote's discount is in the terms of the first
     /// period only, since every renewal removes it (§4). One-off lines are billed unless they are in

@@ -25,7 +25,7 @@ public struct NonRenewalDecision: Hashable, Sendable, Codable {
 
 /// The non-renewal rule (§6.1, C-5), as a pure function.
 public enum NonRenewalRule {
-    /// Months of notice before the end of the current period.
+    /// Months of notice before the expiration date (the last day) of the current period.
     public static let noticeMonths = 3
 
     /// Evaluates a non-renewal notice against the contract's schedule.
@@ -33,10 +33,10 @@ public enum NonRenewalRule {
     /// - Only a registered letter with acknowledgement of receipt is accepted: §6.1 names it and refuses
     ///   e-mail and telephone outright; a hand delivery is refused too, since the specific clause
     ///   (§6.1) prevails over the general one (§14.2). Throws `contract.notice.channel_not_allowed`.
-    /// - The letter's first presentation (§14.2, C-11) must be at least three months before the end of
-    ///   the current period, counted backwards from the instant it ends (``NoticePeriod``): for a period
-    ///   ending on 31 December, a letter presented on 1 October is in time, one presented on 2 October is
-    ///   late.
+    /// - The letter's first presentation (§14.2, C-11) must be at least three months before the
+    ///   expiration date of the current period, its last day, counted backwards on the same day of the
+    ///   month and clamped to a shorter month's end (``NoticePeriod``): for a period ending on
+    ///   31 December, a letter presented on 30 September is in time, one presented on 1 October is late.
     /// - A late letter is not refused: it takes effect at the end of the next period.
     ///
     /// Throws `contract.notice.invalid` when the notice is not a non-renewal or has no date of first
@@ -60,7 +60,8 @@ public enum NonRenewalRule {
         }
         let presentedOn = try notice.delayStart()
         let current = schedule.period(containing: presentedOn)
-        let deadline = NoticePeriod.latestPresentation(months: noticeMonths, before: current.renewalDate)
+        // SPEC C-5: "avant la date d'expiration de la période contractuelle": counted from its last day.
+        let deadline = NoticePeriod.latestPresentation(months: noticeMonths, beforeExpirationOn: current.last)
         let inTime = presentedOn <= deadline
         return NonRenewalDecision(
             notice: notice.id, from: notice.from, presentedOn: presentedOn, currentPeriod: current,

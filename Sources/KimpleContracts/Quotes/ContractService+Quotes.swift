@@ -135,12 +135,16 @@ extension ContractService {
                             SupplementOrder(quoteID: id, lines: accepted.content.lines, acceptedAt: now))
                         contract.record("contract.supplement.accepted", "quote \(id.rawValue)", by: principal, at: now)
                         let lines = try InvoicePricing.lines(for: accepted.content, vatRate: terms.vatRate)
+                        let totals = try InvoicePricing.totals(of: lines)
+                        // SPEC C-3: no invoice above the maximum is ever issued.
+                        try InvoicePricing.checkInvoiceBound(
+                            totals, context: ["contract": contractID.rawValue, "quote": id.rawValue])
                         effects.newInvoices.append(
                             InvoiceDraft(
                                 contractID: contractID, subject: .supplement(id), provider: terms.provider,
                                 client: terms.client, issuedOn: today,
                                 dueDate: terms.paymentTerms.dueDate(issuedOn: today), paymentTerms: terms.paymentTerms,
-                                lines: lines, totals: try InvoicePricing.totals(of: lines)))
+                                lines: lines, totals: totals))
                         effects.otherWrites.append(
                             .replace(
                                 key: Self.quoteKey(id), expectedVersion: stored.version,

@@ -11,7 +11,7 @@ public enum PaymentMethod: String, Hashable, Sendable, Codable, CaseIterable {
 /// it is paid.
 public struct PaymentTerms: Hashable, Sendable, Codable {
     /// Calendar days from the invoice's issue date to its due date (§14.2: calendar days). At most 60,
-    /// the legal maximum from the invoice date (Code de commerce, art. L441-10 II).
+    /// the legal maximum from the invoice date (Code de commerce, art. L441-10 I).
     public var daysToPay: Int
     /// How invoices are paid.
     public var method: PaymentMethod
@@ -27,7 +27,7 @@ public struct PaymentTerms: Hashable, Sendable, Codable {
         guard (0...60).contains(daysToPay) else {
             throw KimpleError(
                 code,
-                "An invoice is payable within 0 to 60 days of its date (Code de commerce, art. L441-10 II).",
+                "An invoice is payable within 0 to 60 days of its date (Code de commerce, art. L441-10 I).",
                 context: ["daysToPay": String(daysToPay)])
         }
     }

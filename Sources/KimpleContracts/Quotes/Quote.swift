@@ -69,7 +69,9 @@ public struct QuoteContent: Hashable, Sendable, Codable {
 
     /// Throws `contract.quote.invalid` when the quote has no line, two lines with one id, a bad line,
     /// discount, VAT rate or payment terms, a period outside 1...120 months, or (for a supplement) a
-    /// monthly line.
+    /// monthly line; `contract.amount.too_large` when a line is above ``InvoicePricing/maximumLineAmount``
+    /// or the lines together, with their VAT, above ``InvoicePricing/maximumInvoiceAmount`` (the first
+    /// invoice bills them all).
     public func validate() throws {
         guard !lines.isEmpty else { throw KimpleError(.contractQuoteInvalid, "A quote lists at least one service.") }
         var seen = Set<ServiceLineID>()
@@ -86,6 +88,8 @@ public struct QuoteContent: Hashable, Sendable, Codable {
         guard (Percent.zero...Percent(100)).contains(vatRate) else {
             throw KimpleError(.contractQuoteInvalid, "A VAT rate is between 0 and 100 %.")
         }
+        // SPEC C-1, C-3: bounded before anyone signs.
+        try InvoicePricing.checkLargestInvoice(of: lines, vatRate: vatRate, context: [:])
         switch purpose {
         case .newContract(let plan):
             guard (1...120).contains(plan.months) else {

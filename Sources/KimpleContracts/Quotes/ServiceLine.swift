@@ -64,7 +64,8 @@ public struct ServiceLine: Hashable, Sendable, Codable, Identifiable {
     }
 
     /// Throws `code` when the label is empty, the quantity below 1 or above 1,000,000, the price
-    /// negative or not in EUR, or the VAT rate outside 0...100 %.
+    /// negative or not in EUR, or the VAT rate outside 0...100 %; `contract.amount.too_large` when
+    /// quantity × unit price is above ``InvoicePricing/maximumLineAmount``.
     public func validate(as code: KimpleError.Code = .contractQuoteInvalid) throws {
         func fail(_ message: String) -> KimpleError {
             KimpleError(code, message, context: ["line": id.rawValue])
@@ -77,6 +78,26 @@ public struct ServiceLine: Hashable, Sendable, Codable, Identifiable {
         guard !unitPrice.isNegative else { throw fail("A unit price cannot be negative; use a discount.") }
         if let vatRate, !(Percent.zero...Percent(100)).contains(vatRate) {
             throw fail("A VAT rate is between 0 and 100 %.")
+        }
+        try checkAmountBound()
+    }
+
+    /// Throws `contract.amount.too_large` when quantity × unit price is above
+    /// ``InvoicePricing/maximumLineAmount`` (SPEC C-1). Never overflows: the unit price is checked first.
+    func checkAmountBound() throws {
+        let maximum = InvoicePricing.maximumLineAmount
+        func tooLarge(_ amount: String) -> KimpleError {
+            KimpleError(
+                .contractAmountTooLarge,
+                "A service line is at most \(maximum) before VAT (quantity × unit price); split it across quotes.",
+                context: ["line": id.rawValue, "amount": amount, "maximum": maximum.description])
+        }
+        guard unitPrice.cents <= maximum.cents else { throw tooLarge(unitPrice.description) }
+        // Within the quantity's 1,000,000 the product fits in Int64; a stored line beyond it overflows,
+        // which is reported as too large too.
+        let (gross, overflow) = unitPrice.cents.multipliedReportingOverflow(by: Int64(max(quantity, 0)))
+        guard !overflow, gross <= maximum.cents else {
+            throw tooLarge(overflow ? "more than \(maximum)" : Money(cents: gross).description)
         }
     }
 }

@@ -42,7 +42,8 @@ extension ContractService {
     ///
     /// Throws `contract.notice.channel_not_allowed` for an e-mail or phone notice, `contract.notice.invalid`
     /// when the notice is not a price change from the provider, has dates out of order or no date of
-    /// presentation, `contract.price.invalid` for a negative price, `contract.ended`.
+    /// presentation, `contract.price.invalid` for a negative price, `contract.amount.too_large` for a price
+    /// above ``InvoicePricing/maximumLineAmount``, `contract.ended`.
     @discardableResult
     public func notifyPriceChange(
         _ id: ContractID, _ notification: PriceChangeNotification, by principal: Principal
@@ -60,6 +61,7 @@ extension ContractService {
         guard notification.newPrice.currency == .eur, !notification.newPrice.isNegative else {
             throw KimpleError(.contractPriceInvalid, "A price is a non-negative amount in euros.")
         }
+        try InvoicePricing.checkUnitPrice(notification.newPrice, context: ["code": notification.code.rawValue])
         let now = clock.now
         let change = try await changeContract(id) { contract, _ in
             try self.requireInForce(contract, at: now)

@@ -35,13 +35,15 @@ public struct PriceList: Hashable, Sendable, Codable {
 
     /// The list with `entry`. Adding an identical entry again changes nothing. Throws
     /// `contract.price.invalid` when the price is negative or not in EUR, or when the code already has
-    /// another price from the same day.
+    /// another price from the same day; `contract.amount.too_large` when the price is above
+    /// ``InvoicePricing/maximumLineAmount``.
     public func adding(_ entry: PriceListEntry) throws -> PriceList {
         guard entry.unitPrice.currency == .eur, !entry.unitPrice.isNegative else {
             throw KimpleError(
                 .contractPriceInvalid, "A list price is a non-negative amount in euros.",
                 context: ["code": entry.code.rawValue])
         }
+        try InvoicePricing.checkUnitPrice(entry.unitPrice, context: ["code": entry.code.rawValue])
         if let existing = entries.first(where: { $0.code == entry.code && $0.effectiveFrom == entry.effectiveFrom }) {
             guard existing == entry else {
                 throw KimpleError(

@@ -25,7 +25,8 @@ public final class ContractService: Sendable {
     public struct Configuration: Sendable {
         /// The calendar of legal dates (Europe/Paris, French public holidays).
         public var calendar: FrenchCalendar
-        /// The legal interest rates (C-4); add new half-years with ``ContractService/addLegalInterestRate(_:rate:)``.
+        /// The legal interest rates (C-4): the built-in table, or the host's rate file read with
+        /// ``LegalInterestRateTable/load(contentsOf:)``; see also ``ContractService/reloadLegalInterestRates(contentsOf:)``.
         public var interestRates: LegalInterestRateTable
         /// The recovery indemnity per late invoice (at least 40 EUR).
         public var recoveryIndemnity: RecoveryIndemnity
@@ -99,6 +100,15 @@ public final class ContractService: Sendable {
 
     /// The legal interest rate table in use.
     public var interestRates: LegalInterestRateTable { rates.withLock { $0 } }
+
+    /// Replaces the legal interest rate table by the one in the rate file at `url` (see
+    /// ``LegalInterestRateTable/load(contentsOf:)``): the host updates that file each half-year and calls
+    /// this, without restarting. Throws `contract.interest.table_invalid`; the table in use is unchanged
+    /// then.
+    public func reloadLegalInterestRates(contentsOf url: URL) throws {
+        let table = try LegalInterestRateTable.load(contentsOf: url)
+        rates.withLock { $0 = table }
+    }
 
     /// Adds the legal rate of a new half-year (published by arrêté each semester). Throws like
     /// ``LegalInterestRateTable/adding(_:rate:)``; the table in use is unchanged then. The table lives in
@@ -309,18 +319,23 @@ public final class ContractService: Sendable {
 
     /// Invoices the next billing month of `contract` (month `invoicedMonths`): adds the draft to `effects`,
     /// counts the month as invoiced and its one-off lines as billed. Issued on `issuedOn`, due `dueDate`
-    /// (or by the payment terms when `nil`).
+    /// (or by the payment terms when `nil`). Throws `contract.amount.too_large` when the invoice would be
+    /// above ``InvoicePricing/maximumInvoiceAmount``, `core.out_of_range` when it does not fit in `Money`.
     func invoiceNextMonth(
         _ contract: inout Contract, _ effects: inout Effects, issuedOn: CivilDate, dueDate: CivilDate? = nil
     ) throws {
         let month = contract.schedule.billingMonth(contract.invoicedMonths)
         let terms = try contract.terms(on: month.first)
         let lines = try InvoicePricing.lines(for: month, terms: terms, alreadyBilled: Set(contract.billedOnceLines))
+        let totals = try InvoicePricing.totals(of: lines)
+        // SPEC C-3: no invoice above the maximum is ever issued, whatever terms were stored before the bound.
+        try InvoicePricing.checkInvoiceBound(
+            totals, context: ["contract": contract.id.rawValue, "month": String(contract.invoicedMonths)])
         effects.newInvoices.append(
             InvoiceDraft(
                 contractID: contract.id, subject: .month(month), provider: terms.provider, client: terms.client,
                 issuedOn: issuedOn, dueDate: dueDate ?? terms.paymentTerms.dueDate(issuedOn: issuedOn),
-                paymentTerms: terms.paymentTerms, lines: lines, totals: try InvoicePricing.totals(of: lines)))
+                paymentTerms: terms.paymentTerms, lines: lines, totals: totals))
         contract.invoicedMonths += 1
         for line in terms.lines where line.billing == .once && !contract.billedOnceLines.contains(line.id) {
             contract.billedOnceLines.append(line.id)

@@ -20,46 +20,68 @@ struct MixedCrashTests {
     // round after round. After every kill: every acknowledged participation is there, in its
     // operation; no prize unit is awarded twice or beyond its stock; every award announced to
     // a participant is in the ledger and in the evidence log; the evidence log verifies.
-    // `KIMPLE_CRASH_ROUNDS=200` runs a longer series.
+    // `KIMPLE_CRASH_ROUNDS=1000` runs a longer series: a series of stores of at most
+    // `KIMPLE_CRASH_SEGMENT` (100) kills each, so that its cost grows linearly with its length —
+    // the schedule the child decodes at each restart and the checks after each kill stay the size
+    // of one store's history.
     @Test("intake on two operations killed with SIGKILL again and again loses nothing and awards no unit twice")
     func killedAgainAndAgain() async throws {
-        let rounds = ProcessInfo.processInfo.environment["KIMPLE_CRASH_ROUNDS"].flatMap(Int.init) ?? 6
-        // About 30 instant wins a round: the stock runs out a bit more than halfway, so that
-        // rounds both award and refuse for want of stock.
-        let units = max(100, rounds * 20)
+        let environment = ProcessInfo.processInfo.environment
+        let rounds = environment["KIMPLE_CRASH_ROUNDS"].flatMap(Int.init) ?? 6
+        let segment = max(1, environment["KIMPLE_CRASH_SEGMENT"].flatMap(Int.init) ?? 100)
+        let long = environment["KIMPLE_CRASH_ROUNDS"] != nil
         var random = SeededRandom(seed: 0x4D49_5845_44)
-        try await withTemporaryDirectory { root in
-            var acknowledged: [(entry: String, value: String)] = []
-            var killsBeforeFirstAck = 0
-            // Acknowledged participations or announced awards missing after a kill (summed over rounds).
-            var lostTotal = 0
-            let started = Date()
-            for round in 0..<rounds {
-                let (durability, writers) = round % 2 == 0 ? ("grouped", 8) : ("everyWrite", 2)
-                // Round 0, and about one round in eight, is killed before its first acknowledgement.
-                let killAfter = round == 0 || random.next() % 8 == 0 ? 0 : Int(random.next() % 150) + 1
-                let acks = try CrashTest.runAndKill(
-                    CrashTest.executableNextToTests(named: "kimple-crash-child"),
-                    arguments: ["mixed", root.path, durability, String(writers), String(units)], killAfter: killAfter)
-                if acks.isEmpty { killsBeforeFirstAck += 1 }
-                acknowledged += acks.map { ($0.key, $0.value) }
-                lostTotal += try await check(
-                    root, acknowledged: acknowledged, stock: Self.stock(units: units), round: round)
+        var totals = (participations: 0, announced: 0, units: 0, beforeFirstAck: 0, lost: 0, duplicates: 0)
+        let started = Date()
+        for first in stride(from: 0, to: rounds, by: segment) {
+            let count = min(segment, rounds - first)
+            // About 30 instant wins a round: the stock runs out a bit more than halfway, so that
+            // rounds both award and refuse for want of stock.
+            let units = max(100, count * 20)
+            try await withTemporaryDirectory { root in
+                var acknowledged: [(entry: String, value: String)] = []
+                for local in 0..<count {
+                    let round = first + local
+                    let (durability, writers) = round % 2 == 0 ? ("grouped", 8) : ("everyWrite", 2)
+                    // A store's first round, and about one round in eight, is killed before its first
+                    // acknowledgement.
+                    let killAfter = local == 0 || random.next() % 8 == 0 ? 0 : Int(random.next() % 150) + 1
+                    let acks = try CrashTest.runAndKill(
+                        CrashTest.executableNextToTests(named: "kimple-crash-child"),
+                        arguments: ["mixed", root.path, durability, String(writers), String(units)],
+                        killAfter: killAfter)
+                    if acks.isEmpty { totals.beforeFirstAck += 1 }
+                    acknowledged += acks.map { ($0.key, $0.value) }
+                    let found = try await check(
+                        root, acknowledged: acknowledged, stock: Self.stock(units: units), round: round)
+                    totals.lost += found.lost
+                    totals.duplicates += found.duplicates
+                }
+                totals.participations += acknowledged.count
+                totals.announced += acknowledged.filter { $0.value.hasPrefix("iw:") && $0.value != "iw:-" }.count
+                totals.units += units
             }
-            if ProcessInfo.processInfo.environment["KIMPLE_CRASH_ROUNDS"] != nil {
-                let announced = acknowledged.filter { $0.value.hasPrefix("iw:") && $0.value != "iw:-" }.count
+            if long {
                 print(
-                    "mixed crash: \(rounds) kills survived (\(killsBeforeFirstAck) before the first ack), "
-                        + "\(acknowledged.count) participations acknowledged, \(announced) awards announced "
-                        + "of \(units) units, \(lostTotal) lost, \(Int(Date().timeIntervalSince(started))) s")
+                    "mixed crash: \(first + count) of \(rounds) kills, \(totals.participations) participations and "
+                        + "\(totals.announced) awards acknowledged, \(totals.lost) lost, \(totals.duplicates) duplicates, "
+                        + "\(Int(Date().timeIntervalSince(started))) s")
             }
+        }
+        if long {
+            print(
+                "mixed crash: \(rounds) kills survived (\(totals.beforeFirstAck) before the first ack) on "
+                    + "\((rounds + segment - 1) / segment) stores of up to \(segment) kills, \(totals.participations) "
+                    + "participations acknowledged, \(totals.announced) awards announced of \(totals.units) units, "
+                    + "\(totals.lost) lost, \(totals.duplicates) duplicates, \(Int(Date().timeIntervalSince(started))) s"
+            )
         }
     }
 
     /// Reopens the storage after a kill and checks everything acknowledged so far.
     private func check(
         _ root: URL, acknowledged: [(entry: String, value: String)], stock: [String: Int], round: Int
-    ) async throws -> Int {
+    ) async throws -> (lost: Int, duplicates: Int) {
         let tenant: TenantID = "crash-tenant"
         let storage = try FileStorage(root: root)
         let store = try FileParticipationStore.open(in: storage, tenant: tenant, clock: SystemClock())
@@ -72,6 +94,7 @@ struct MixedCrashTests {
             }
         }
         #expect(Set(emails).count == emails.count, "round \(round): a participation is stored twice")
+        var duplicates = emails.count - Set(emails).count
         var lost: [String] = []
         for (entry, value) in acknowledged where operationOf[entry] != value.prefix(while: { $0 != ":" }).description {
             lost.append(entry)
@@ -86,12 +109,13 @@ struct MixedCrashTests {
             // Killed before the schedule was ever committed: nothing can have been awarded.
             #expect(acknowledged.isEmpty, "round \(round): participations acknowledged without a schedule")
             storage.close()
-            return lost.count
+            return (lost.count, duplicates)
         }
         var awardedByPrize: [String: Int] = [:]
         for award in awards { awardedByPrize[award.prize, default: 0] += 1 }
         for (prize, count) in awardedByPrize {
             #expect(count <= stock[prize] ?? 0, "round \(round): \(count) units of \(prize) awarded")
+            duplicates += max(0, count - (stock[prize] ?? 0))
         }
         let awardOf = Dictionary(
             uniqueKeysWithValues: awards.map { ($0.entryID, "iw:\(Self.instantWin)/\($0.momentIndex)") })
@@ -126,6 +150,8 @@ struct MixedCrashTests {
         #expect(Set(records.map(\.momentIndex)).count == records.count, "round \(round): a moment awarded twice")
         #expect(Set(records.map(\.entryID)).count == records.count, "round \(round): an entry won twice")
         #expect(records.count == awards.count)
-        return lost.count + lostAwards
+        duplicates += records.count - Set(records.map(\.momentIndex)).count
+        duplicates += records.count - Set(records.map(\.entryID)).count
+        return (lost.count + lostAwards, duplicates)
     }
 }

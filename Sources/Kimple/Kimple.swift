@@ -134,7 +134,7 @@ public final class Kimple: Sendable {
     static func subProcessor(_ site: HostingSite) -> SubProcessor {
         SubProcessor(
             recipient: TransferRecipient(name: site.provider, country: site.country, role: .subProcessor),
-            processing: site.activities.map(\.description).sorted().joined(separator: " and ") + " of the platform",
+            processing: site.activities.map(\.rawValue).sorted().joined(separator: " and ") + " of the platform",
             activities: site.activities,
             guarantees: ["Data processing agreement with the obligations of §11.2 (§11.2.4 a)"])
     }
@@ -251,11 +251,6 @@ public final class Kimple: Sendable {
             "This tenant is already open with another identity secret; use the tenant's one secret.",
             context: ["tenant": id.rawValue])
     }
-}
-
-extension HostingSite.Activity: CustomStringConvertible {
-    /// `hosting` or `collection`.
-    public var description: String { rawValue }
 }
 
 /// The SDK-wide settings of ``Kimple``; every one has a default.

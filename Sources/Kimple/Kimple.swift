@@ -143,8 +143,10 @@ public final class Kimple: Sendable {
     ///
     /// - Parameters:
     ///   - identitySecret: the tenant's secret behind identity keys (G-4); the same on every start.
-    ///   - instruction: the controller's instruction that the games' personal data (participations
-    ///     and the robot events linked to them) is processed under: its retention applies (P-9).
+    ///   - instruction: the tenant's default instruction for the games' personal data
+    ///     (participations and the robot events linked to them). Each operation's data is kept
+    ///     by the retention of the operation's own ``KimpleGames/Operation/instruction``, read
+    ///     on every sweep; this one governs records of operations that no longer exist (P-1, P-9).
     ///   - options: the tenant's settings; used on the first request only.
     /// - Throws: `kimple.tenant_reserved` for an identifier starting with `_`;
     ///   `kimple.tenant_mismatch` when the tenant is already open with another identity secret;

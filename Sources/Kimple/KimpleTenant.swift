@@ -42,8 +42,10 @@ public final class KimpleTenant: Sendable {
     public let contracts: ContractService
     /// Availability, incidents, traffic and the monthly service report (A-).
     public let availability: AvailabilityService
-    /// The games' personal-data holders, as registered (robot events linked to participations,
-    /// then participations), under the instruction given when the tenant was opened.
+    /// The instruction given when the tenant was opened: the games' personal-data holders
+    /// (robot events linked to participations, then participations) are registered under it,
+    /// scoped by operation, so that each operation's own instruction governs its records'
+    /// retention and this one the records of operations no longer stored (P-1, P-9).
     public let instruction: InstructionID
     let identityFingerprint: SHA256Digest
 
@@ -103,7 +105,8 @@ public final class KimpleTenant: Sendable {
             transport: kimple.transport, identitySecret: identitySecret, clock: clock,
             decider: InstantWinOutcomeDecider(tenant: id, ledger: ledger, gate: gate), configuration: options.intake)
         for holder in try ParticipantRobotEvents.holders(participations: participations, robotEvents: robotEvents) {
-            try privacy.holders.register(holder, instruction: instruction)
+            try privacy.holders.register(
+                holder, instruction: instruction, scopes: OperationInstructions(operationStore))
         }
         let contracts = try await ContractService(
             storage: storage, clock: clock, configuration: options.contracts, endListeners: [privacy.reversibility],

@@ -215,6 +215,27 @@ public enum ParticipationStoreConformance {
             try r.expect(try await store.entry(old.id) == nil, "retention", "an old entry remains")
         }
 
+        await runner.check("retention reaches only the operations of its scope", rule: "P-9") {
+            let store = try await makeEmptyStore(tenant)
+            let oldSummer = try inserted(
+                try await store.insert(draft(summer, jane, at: 0), maximumPerPeriod: 1), "scope")
+            let oldWinter = try inserted(
+                try await store.insert(draft(winter, jane, at: 0), maximumPerPeriod: 1), "scope")
+            let recentWinter = try inserted(
+                try await store.insert(draft(winter, john, email: "john@example.com", at: 100), maximumPerPeriod: 1),
+                "scope")
+            let cutoff = start.addingTimeInterval(50)
+            let winterOnly = try await store.eraseRecorded(before: cutoff, in: .only([winter.rawValue]))
+            try r.expect(winterOnly.recordIDs == [oldWinter.id.rawValue], "scope", "only winter: \(winterOnly)")
+            try r.expect(try await store.entry(oldSummer.id) == oldSummer, "scope", "summer's entry was erased")
+            try r.expect(try await store.entry(recentWinter.id) == recentWinter, "scope", "a recent entry was erased")
+            let noneLeft = try await store.eraseRecorded(before: cutoff, in: .allExcept([summer.rawValue]))
+            try r.expect(noneLeft.recordIDs.isEmpty, "scope", "all but summer erased \(noneLeft)")
+            let rest = try await store.eraseRecorded(before: cutoff, in: .allExcept([winter.rawValue]))
+            try r.expect(rest.recordIDs == [oldSummer.id.rawValue], "scope", "all but winter: \(rest)")
+            try r.expect(try await store.recordCount() == 1, "scope", "recordCount is not 1")
+        }
+
         await runner.check("erasing everything keeps the identity-secret binding", rule: "P-10") {
             let store = try await makeEmptyStore(tenant)
             let first = SHA256.hash(Array("secret-one".utf8))

@@ -104,6 +104,57 @@ public protocol PersonalDataEnumerating: PersonalDataHolder {
     nonisolated(nonsending) func forEachRecord(_ body: (PersonalDataRecord) throws -> Bool) async throws
 }
 
+/// The records of a ``ScopedPersonalDataHolder`` that one retention pass reaches: those of
+/// some scopes, or every record but those of some scopes (P-9).
+public enum RetentionScope: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The records of these scopes only.
+    case only(Set<String>)
+    /// Every record except those of these scopes.
+    case allExcept(Set<String>)
+
+    /// Every record.
+    public static let all = RetentionScope.allExcept([])
+
+    /// Whether a record of `scope` is reached.
+    public func contains(_ scope: String) -> Bool {
+        switch self {
+        case .only(let scopes): scopes.contains(scope)
+        case .allExcept(let scopes): !scopes.contains(scope)
+        }
+    }
+
+    /// `every record`, `only a, b`, `all but a, b` (scopes sorted).
+    public var description: String {
+        switch self {
+        case .only(let scopes): "only " + scopes.sorted().joined(separator: ", ")
+        case .allExcept(let scopes) where scopes.isEmpty: "every record"
+        case .allExcept(let scopes): "all but " + scopes.sorted().joined(separator: ", ")
+        }
+    }
+}
+
+/// A ``PersonalDataHolder`` whose records each belong to a scope, so that retention can
+/// differ from scope to scope (P-1, P-9): a brand runs several campaigns, each under its own
+/// instruction and retention period, and the games' holders keep one scope per operation
+/// (the operation id).
+///
+/// ``PersonalDataHolder/eraseRecorded(before:)`` of such a holder is
+/// ``eraseRecorded(before:in:)`` with ``RetentionScope/all``.
+public protocol ScopedPersonalDataHolder: PersonalDataHolder {
+    /// Erases or pseudonymises the identifiable data recorded before `cutoff` in the records
+    /// `scope` reaches, and nothing else.
+    func eraseRecorded(before cutoff: Date, in scope: RetentionScope) async throws -> ErasureOutcome
+}
+
+/// Which scopes of a ``ScopedPersonalDataHolder`` are processed under which instruction, as
+/// the retention sweep reads it on each run (the games read it from the operations: each
+/// operation names its instruction).
+public protocol ScopeInstructions: Sendable {
+    /// The instruction of each scope, by scope. A scope that is absent is governed by the
+    /// instruction the holder is registered under.
+    func instructionsByScope() async throws -> [String: InstructionID]
+}
+
 /// Told when a contract ends, so that what depends on the end date starts (the 45-day
 /// reversibility window of P-10). `KimpleContracts` calls it; `KimplePrivacy` implements it.
 public protocol ContractEndListener: Sendable {

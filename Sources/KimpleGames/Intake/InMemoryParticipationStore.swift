@@ -203,7 +203,13 @@ public final class InMemoryParticipationStore: ParticipationStore, PersonalDataE
 
     /// Erases every entry received before `cutoff` (removed, not pseudonymised).
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
-        try eraseEntries { $0.receivedAt < cutoff }
+        try await eraseRecorded(before: cutoff, in: .all)
+    }
+
+    /// Erases the entries of the operations `scope` reaches that were received before `cutoff`
+    /// (removed, not pseudonymised).
+    public func eraseRecorded(before cutoff: Date, in scope: RetentionScope) async throws -> ErasureOutcome {
+        try eraseEntries { $0.receivedAt < cutoff && scope.contains($0.operation.rawValue) }
     }
 
     /// Erases every entry; the identity-secret binding stays.

@@ -40,7 +40,10 @@ public enum ParticipationInsert: Sendable, Hashable {
 /// - **Personal data** (``PersonalDataHolder``): erasure removes the bytes for real and
 ///   forgets the erased entries' identity keys (the person can enter again); the
 ///   identity-secret fingerprint is not personal data and survives ``KimpleCore/PersonalDataHolder/eraseAll()``.
-public protocol ParticipationStore: PersonalDataHolder {
+/// - **Retention per operation** (``KimpleCore/ScopedPersonalDataHolder``): an entry's scope is
+///   its operation id, so that each operation's entries are kept as long as the operation's
+///   own instruction says (P-1, P-9).
+public protocol ParticipationStore: ScopedPersonalDataHolder {
     /// The tenant whose participations these are.
     var tenant: TenantID { get }
 

@@ -129,3 +129,27 @@ public final class DocumentOperationStore: OperationStore {
         }
     }
 }
+
+/// The instruction of each operation of a tenant, by operation id, read from its operation
+/// store: the scopes of the games' personal-data holders (P-1, P-9). Register the holders with
+/// it (`holders.register(holder, instruction: tenantDefault, scopes: OperationInstructions(store))`)
+/// and the retention sweep keeps each operation's entries and robot events as long as the
+/// operation's own instruction says.
+public struct OperationInstructions: ScopeInstructions {
+    /// The operations read on each sweep.
+    public let store: any OperationStore
+
+    /// The instructions of `store`'s operations.
+    public init(_ store: any OperationStore) {
+        self.store = store
+    }
+
+    /// Every operation's instruction, by operation id.
+    public func instructionsByScope() async throws -> [String: InstructionID] {
+        var instructions: [String: InstructionID] = [:]
+        for stored in try await store.operations() {
+            instructions[stored.operation.id.rawValue] = stored.operation.instruction
+        }
+        return instructions
+    }
+}

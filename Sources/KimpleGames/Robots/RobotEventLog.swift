@@ -40,7 +40,7 @@ public protocol RobotEventLog: RobotEventReader, PersonalDataHolder {
 /// The reference ``RobotEventLog`` over any ``RecordLog``: an ``InMemoryRecordLog`` for
 /// tests, a ``FileJournal`` (the tenant's `robot-events` log) in production. One JSON record
 /// per event (``JSONCoding``), so a partner can read the log without Swift.
-public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating {
+public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating, ScopedPersonalDataHolder {
     /// The name of the robot-event log in a tenant's storage.
     public static let storeName: StoreName = "robot-events"
 
@@ -112,10 +112,18 @@ public final class RobotEventJournal: RobotEventLog, PersonalDataEnumerating {
 
     /// Blanks the source of every event recorded before `cutoff` (pseudonymised in place).
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
+        try await eraseRecorded(before: cutoff, in: .all)
+    }
+
+    /// Blanks the source of every event of the operations `scope` reaches (an event's scope is
+    /// its operation id) recorded before `cutoff` (pseudonymised in place).
+    public func eraseRecorded(before cutoff: Date, in scope: RetentionScope) async throws -> ErasureOutcome {
         var changed: [String] = []
         _ = try await log.rewrite { record in
             var event = try JSONCoding.decode(RobotEvent.self, from: record.payload, key: "robot-event")
-            guard event.time < cutoff, !event.source.isEmpty else { return record.payload }
+            guard event.time < cutoff, !event.source.isEmpty, scope.contains(event.operation.rawValue) else {
+                return record.payload
+            }
             event.source = ""
             changed.append(String(record.sequence))
             return try JSONCoding.encode(event)

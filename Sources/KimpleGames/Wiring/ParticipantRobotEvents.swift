@@ -26,7 +26,7 @@ import KimpleCore
 /// gives the order): the privacy module works through its holders in registration order, and
 /// once the participation store erased the person's entries their sources are no longer known.
 /// Rectification changes nothing: robot events hold no form field.
-public struct ParticipantRobotEvents: PersonalDataEnumerating {
+public struct ParticipantRobotEvents: PersonalDataEnumerating, ScopedPersonalDataHolder {
     /// The journal.
     public let journal: RobotEventJournal
     /// The participations whose kept sources link events to people.
@@ -51,7 +51,7 @@ public struct ParticipantRobotEvents: PersonalDataEnumerating {
     /// - Throws: what ``init(journal:participations:)`` throws.
     public static func holders(
         participations: any ParticipationStore, robotEvents: RobotEventJournal
-    ) throws -> [any PersonalDataHolder] {
+    ) throws -> [any ScopedPersonalDataHolder] {
         [try ParticipantRobotEvents(journal: robotEvents, participations: participations), participations]
     }
 
@@ -88,6 +88,11 @@ public struct ParticipantRobotEvents: PersonalDataEnumerating {
     /// The journal's retention: blanks the sources of events before `cutoff`.
     public func eraseRecorded(before cutoff: Date) async throws -> ErasureOutcome {
         try await journal.eraseRecorded(before: cutoff)
+    }
+
+    /// The journal's retention for the operations `scope` reaches.
+    public func eraseRecorded(before cutoff: Date, in scope: RetentionScope) async throws -> ErasureOutcome {
+        try await journal.eraseRecorded(before: cutoff, in: scope)
     }
 
     /// The journal's destruction: removes every event.

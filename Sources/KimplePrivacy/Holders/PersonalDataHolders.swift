@@ -12,8 +12,15 @@ import Synchronization
 public struct RegisteredHolder: Sendable {
     /// The holder.
     public let holder: any PersonalDataHolder
-    /// The instruction the holder's data is processed under (its retention applies, P-9).
+    /// The instruction the holder's data is processed under (its retention applies, P-9); for
+    /// a scoped holder, the instruction of every scope that ``scopeInstructions`` does not name.
     public let instruction: InstructionID
+    /// For a holder registered with
+    /// ``PersonalDataHolders/register(_:instruction:scopes:)``: which of its scopes are
+    /// processed under an instruction of their own.
+    public let scopeInstructions: (any ScopeInstructions)?
+    /// The holder as a scoped one, when it was registered with scopes.
+    let scoped: (any ScopedPersonalDataHolder)?
 
     /// The holder's name.
     public var name: String { holder.holderName }
@@ -40,6 +47,22 @@ public final class PersonalDataHolders: Sendable {
     /// The caller passes a holder of this registry's tenant: Core's holder protocol does not
     /// state its tenant, so it cannot be checked here.
     public func register(_ holder: any PersonalDataHolder, instruction: InstructionID) throws {
+        try register(RegisteredHolder(holder: holder, instruction: instruction, scopeInstructions: nil, scoped: nil))
+    }
+
+    /// Registers `holder`, whose scopes are governed by the instructions `scopes` names and
+    /// any other scope by `instruction` (P-1, P-9): the retention sweep applies each
+    /// instruction's own period to its scopes. The games register their holders this way,
+    /// with the operations as scopes. Throws what ``register(_:instruction:)`` throws.
+    public func register(
+        _ holder: any ScopedPersonalDataHolder, instruction: InstructionID, scopes: any ScopeInstructions
+    ) throws {
+        try register(
+            RegisteredHolder(holder: holder, instruction: instruction, scopeInstructions: scopes, scoped: holder))
+    }
+
+    private func register(_ registered: RegisteredHolder) throws {
+        let holder = registered.holder
         guard holder.tenant == tenant else {
             throw KimpleError(
                 .privacyHolderTenantMismatch, "This holder keeps another tenant's data; register it with that tenant.",
@@ -53,7 +76,7 @@ public final class PersonalDataHolders: Sendable {
                     .privacyHolderDuplicate, "A holder with this name is already registered for the tenant.",
                     context: ["holder": holder.holderName])
             }
-            list.append(RegisteredHolder(holder: holder, instruction: instruction))
+            list.append(registered)
         }
     }
 

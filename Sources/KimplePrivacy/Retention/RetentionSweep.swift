@@ -22,6 +22,9 @@ public struct RetentionOutcome: Sendable, Hashable, Codable {
     public var recordsErased: Int
     /// Whether they were removed (`true`) or pseudonymised in place.
     public var removed: Bool
+    /// For a scoped holder, the records this pass reached (the scopes of this instruction, or
+    /// every scope without an instruction of its own); `nil` for a holder without scopes.
+    public var scope: RetentionScope?
 }
 
 /// The report of one sweep.
@@ -31,14 +34,18 @@ public struct RetentionReport: Sendable, Hashable, Codable {
     /// Per holder, in registration order.
     public var outcomes: [RetentionOutcome]
     /// Holders skipped because their instruction is unknown (the host registered a holder
-    /// under an instruction never recorded), by name.
+    /// under an instruction never recorded), by name; for the scopes of a scoped holder whose
+    /// instruction is unknown, `<holder> (only <scopes>)`. Nothing of theirs is erased under
+    /// another instruction's period.
     public var skipped: [String]
 }
 
 /// Erases identifiable data kept past its retention (P-9, §11.2.1: "ne conserver les
 /// données ... que le temps nécessaire"). The host runs ``run(by:)`` on its schedule (every
 /// night, say); each holder's cutoff comes from the retention of the latest version of the
-/// instruction it is registered under, counted on the Paris calendar.
+/// instruction it is registered under, counted on the Paris calendar. A holder registered
+/// with scopes (the games' holders, one scope per operation) is swept once per instruction:
+/// each operation's records by the retention of the operation's own instruction (P-1, P-9).
 public struct RetentionSweep: Sendable {
     private let registry: InstructionRegistry
     private let holders: PersonalDataHolders
@@ -62,28 +69,62 @@ public struct RetentionSweep: Sendable {
         var outcomes: [RetentionOutcome] = []
         var skipped: [String] = []
         for registered in holders.all {
-            guard let instruction = registry.current(registered.instruction) else {
-                skipped.append(registered.name)
-                continue
+            for pass in try await passes(of: registered) {
+                guard let instruction = registry.current(pass.instruction) else {
+                    let ownScopes = pass.instruction == registered.instruction ? nil : pass.scope
+                    skipped.append(ownScopes.map { "\(registered.name) (\($0))" } ?? registered.name)
+                    continue
+                }
+                _ = try await registry.authorize(
+                    ProcessingRequest(
+                        tenant: holders.tenant, instruction: pass.instruction, purpose: .erasure, categories: [],
+                        principal: principal, subject: "retention:\(registered.name)"))
+                let retention = instruction.terms.retention
+                let cutoff = try retention.cutoff(at: now, calendar: registry.calendar)
+                let outcome =
+                    if let scope = pass.scope, let scoped = registered.scoped {
+                        try await scoped.eraseRecorded(before: cutoff, in: scope)
+                    } else {
+                        try await registered.holder.eraseRecorded(before: cutoff)
+                    }
+                outcomes.append(
+                    RetentionOutcome(
+                        holder: registered.name, instruction: instruction.id, instructionVersion: instruction.version,
+                        retention: retention, cutoff: cutoff, recordsErased: outcome.recordIDs.count,
+                        removed: outcome.removed, scope: pass.scope))
+                try await evidence.record(
+                    principal, action: PrivacyEvidence.retentionSwept, subject: "holder:\(registered.name)",
+                    details: "retention \(retention) under instruction \(instruction.id) v\(instruction.version)"
+                        + (pass.scope.map { " (\($0))" } ?? "") + ": "
+                        + "\(outcome.recordIDs.count) records recorded before \(ISO8601.string(cutoff)) "
+                        + (outcome.removed ? "erased" : "pseudonymised"))
             }
-            _ = try await registry.authorize(
-                ProcessingRequest(
-                    tenant: holders.tenant, instruction: registered.instruction, purpose: .erasure, categories: [],
-                    principal: principal, subject: "retention:\(registered.name)"))
-            let retention = instruction.terms.retention
-            let cutoff = try retention.cutoff(at: now, calendar: registry.calendar)
-            let outcome = try await registered.holder.eraseRecorded(before: cutoff)
-            outcomes.append(
-                RetentionOutcome(
-                    holder: registered.name, instruction: instruction.id, instructionVersion: instruction.version,
-                    retention: retention, cutoff: cutoff, recordsErased: outcome.recordIDs.count,
-                    removed: outcome.removed))
-            try await evidence.record(
-                principal, action: PrivacyEvidence.retentionSwept, subject: "holder:\(registered.name)",
-                details: "retention \(retention) under instruction \(instruction.id) v\(instruction.version): "
-                    + "\(outcome.recordIDs.count) records recorded before \(ISO8601.string(cutoff)) "
-                    + (outcome.removed ? "erased" : "pseudonymised"))
         }
         return RetentionReport(ranAt: now, outcomes: outcomes, skipped: skipped)
+    }
+
+    /// One retention pass: an instruction and, for a scoped holder, the records it governs.
+    private struct Pass {
+        var instruction: InstructionID
+        var scope: RetentionScope?
+    }
+
+    /// The passes over `registered`: one under its instruction, plus, for a scoped holder, one
+    /// per other instruction its scopes name, in instruction order. The registered
+    /// instruction's pass reaches every scope that no other instruction governs.
+    private func passes(of registered: RegisteredHolder) async throws -> [Pass] {
+        guard let scopeInstructions = registered.scopeInstructions, registered.scoped != nil else {
+            return [Pass(instruction: registered.instruction)]
+        }
+        var scopesByInstruction: [InstructionID: Set<String>] = [:]
+        for (scope, instruction) in try await scopeInstructions.instructionsByScope()
+        where instruction != registered.instruction {
+            scopesByInstruction[instruction, default: []].insert(scope)
+        }
+        let governedElsewhere = scopesByInstruction.values.reduce(into: Set<String>()) { $0.formUnion($1) }
+        return [Pass(instruction: registered.instruction, scope: .allExcept(governedElsewhere))]
+            + scopesByInstruction.sorted { $0.key.rawValue < $1.key.rawValue }.map {
+                Pass(instruction: $0.key, scope: .only($0.value))
+            }
     }
 }

@@ -13,7 +13,7 @@ struct ParticipationStoreTests {
         let report = try await ParticipationStoreConformance.run {
             InMemoryParticipationStore(tenant: $0, clock: SystemClock())
         }
-        #expect(report.passed.count == 11)
+        #expect(report.passed.count == 12)
     }
 
     // SPEC G-4, K-6, K-7
@@ -40,7 +40,7 @@ struct ParticipationStoreTests {
                     opened.add { again.close() }
                     return again
                 })
-            #expect(report.passed.count == 12)
+            #expect(report.passed.count == 13)
             #expect(report.skipped.isEmpty)
         }
     }

@@ -60,9 +60,9 @@ struct GamesGuideExampleTests {
         game.kind = kind
         game.tieBreakQuestion = "How many beans are in the jar?"
         game.form.fields += [
-            FormField(name: "capital", label: "Capital of France", type: .text, category: .answers),
-            FormField(name: "year", label: "Year of the Revolution", type: .choice, options: ["1789", "1815", "1848"]),
-            FormField(name: "beans", label: "Beans in the jar", type: .text, category: .answers),
+            FormField(name: "capital", label: "Capital of France", type: .answer),
+            FormField(name: "year", label: "Year of the Revolution", type: .answer, options: ["1789", "1815", "1848"]),
+            FormField(name: "beans", label: "Beans in the jar", type: .estimate),
             FormField(name: "nickname", label: "Nickname", type: .text, required: false, category: .name),
         ]
         return game
@@ -286,22 +286,18 @@ func playInstantWins(
 // Instant wins: end
 
 // Quiz: begin
-/// `game`'s entries ranked: two questions answered in form fields named after them, and the
-/// estimate of the tie-break question (question subsidiaire) in the field `beans`.
+/// `game`'s entries ranked: two questions answered in `answer` fields named after them
+/// (`capital`, `year`), and the tie-break question (question subsidiaire) in the `estimate`
+/// field `beans`.
 func rankQuiz(_ game: GameOperation, in brand: KimpleTenant) async throws -> [QuizRanking] {
     let quiz = Quiz(
         questions: [
             QuizQuestion(id: "capital", acceptedAnswers: ["Paris"], points: 2, matching: .lenient),
-            QuizQuestion(id: "year", acceptedAnswers: ["1789"]),  // a choice: matched exactly, 1 point
+            QuizQuestion(id: "year", acceptedAnswers: ["1789"]),  // one of the field's options: 1 point
         ],
         tieBreak: TieBreakQuestion(id: "beans", answer: 1_234))
-    let sheets = try await brand.participations.entries(of: game.id).map { entry in
-        QuizAnswerSheet(
-            entryID: entry.id.rawValue, enteredAt: entry.receivedAt,
-            answers: ["capital": entry[field: "capital"] ?? "", "year": entry[field: "year"] ?? ""],
-            estimate: entry[field: "beans"].flatMap { Decimal(string: $0) })
-    }
-    return try quiz.rank(sheets)  // points, then the closest estimate, then the earliest entry
+    // Points, then the closest estimate, then the earliest entry; the form must ask exactly these.
+    return try await quiz.rank(entriesOf: game, in: brand.participations)
 }
 // Quiz: end
 

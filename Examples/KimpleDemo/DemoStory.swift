@@ -88,6 +88,8 @@ struct Story {
             refused: intake.refused, duplicates: intake.duplicates, entries: entries, robots: intake.robots,
             instantWinsTold: intake.won,
             prizes: prizes, awardedMoments: awards.map(\.momentIndex), awardedEntries: Set(awards.map(\.entryID)).count,
+            receiptsGenuine: try await genuineReceipts(of: awards),
+            firstReceipt: awards.first.map { world.brand.receipts.receipt(for: $0).code } ?? "-",
             contract: contract, draw: draw, erasure: erasure, availability: availability,
             evidenceEntries: Int(evidence.entriesChecked), evidenceIntact: evidence.isIntact, evidenceHead: head,
             artefacts: [
@@ -434,6 +436,16 @@ struct Story {
         _ = try await world.instantWins.reveal(DemoWorld.instantWin, seed: operations.instantSeed, by: staff)
         let report = try await world.instantWins.report(DemoWorld.instantWin)
         return report.prizes.map { DemoSummary.PrizeLine(prize: $0.prize, stock: $0.stock, awarded: $0.awarded) }
+    }
+
+    /// How many of `awards` have a receipt that support's one call finds genuine (G-14).
+    private func genuineReceipts(of awards: [InstantWinAward]) async throws -> Int {
+        var genuine = 0
+        for award in awards {
+            let receipt = world.brand.receipts.receipt(for: award)
+            if case .genuine = try await world.brand.receipts.verify(receipt.code) { genuine += 1 }
+        }
+        return genuine
     }
 
     // MARK: - Exports (G-11, P-8)

@@ -118,6 +118,10 @@ public struct DemoSummary: Sendable, Codable {
     public var awardedMoments: [Int]
     /// Distinct entries awarded (equal to the moments when no entry won twice).
     public var awardedEntries: Int
+    /// Awards whose receipt code verifies as genuine (G-14), and the first award's code.
+    public var receiptsGenuine: Int
+    /// The first award's receipt code, as its winner's page shows it.
+    public var firstReceipt: String
     /// The contract and its money.
     public var contract: Contract
     /// The draw of the sweepstakes.
@@ -225,6 +229,8 @@ extension DemoSummary {
             "Instant wins: "
                 + prizes.map { "\($0.awarded)/\($0.stock) \($0.prize)" }.joined(separator: ", ")
                 + " (\(instantWinsTold) told at once; each unit awarded once)")
+        out.append(
+            "  receipts: \(receiptsGenuine)/\(awardedMoments.count) verify as genuine (first: \(firstReceipt))")
         out.append("")
         out.append(
             "Draw: \(Self.grouped(draw.entries)) entries, list SHA-256 \(draw.entryListSHA256)")

@@ -32,6 +32,9 @@ public final class KimpleTenant: Sendable {
     public let instantWinLedger: any InstantWinLedger
     /// Instant-win schedules: generate, commit, reveal, report (G-6).
     public let instantWins: InstantWinService
+    /// The receipts of the tenant's instant wins (G-14): `receipt(of: accepted)` for the winner's
+    /// page, `verify(code)` for support.
+    public let receipts: WinReceipts
     /// Verifiable draws (G-7).
     public let draws: DrawService
     /// Votes (one vote per person, candidate and period).
@@ -59,7 +62,7 @@ public final class KimpleTenant: Sendable {
         operationStore: any OperationStore, participations: any ParticipationStore, robotEvents: RobotEventJournal,
         intake: IntakeService, instantWinLedger: any InstantWinLedger, draws: DrawService, votes: VoteService,
         exports: ExportService, contracts: ContractService, availability: AvailabilityService,
-        instruction: InstructionID, identityFingerprint: SHA256Digest
+        receipts: WinReceipts, instruction: InstructionID, identityFingerprint: SHA256Digest
     ) {
         self.id = id
         self.storage = storage
@@ -77,6 +80,7 @@ public final class KimpleTenant: Sendable {
         self.exports = exports
         self.contracts = contracts
         self.availability = availability
+        self.receipts = receipts
         self.instruction = instruction
         self.identityFingerprint = identityFingerprint
     }
@@ -122,6 +126,8 @@ public final class KimpleTenant: Sendable {
             draws: try await DrawService.open(storage, evidence: evidence, gate: gate, clock: clock),
             votes: VoteService(tenant: id, store: try await backend.voteStore(storage), gate: gate, clock: clock),
             exports: ExportService(tenant: id, gate: gate, evidence: evidence, clock: clock), contracts: contracts,
-            availability: availability, instruction: instruction, identityFingerprint: identitySecret.fingerprint)
+            availability: availability,
+            receipts: WinReceipts(tenant: id, secret: identitySecret, operations: operationStore, ledger: ledger),
+            instruction: instruction, identityFingerprint: identitySecret.fingerprint)
     }
 }

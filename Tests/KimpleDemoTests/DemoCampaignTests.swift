@@ -38,6 +38,7 @@ struct DemoCampaignTests {
             // No prize unit awarded twice, awards within the stock.
             #expect(Set(summary.awardedMoments).count == summary.awardedMoments.count)
             #expect(summary.awardedEntries == summary.awardedMoments.count)
+            #expect(summary.receiptsGenuine == summary.awardedMoments.count)  // SPEC G-14
             #expect(summary.prizes.allSatisfy { $0.awarded <= $0.stock })
             #expect(summary.prizes.map(\.awarded).reduce(0, +) == summary.awardedMoments.count)
             #expect(summary.instantWinsTold == summary.awardedMoments.count)

@@ -9,7 +9,9 @@ import Testing
 struct GamesGuideExampleTests {
     static let guide = GuideRegions(markdown: "Documentation/Games.md", source: #filePath)
 
-    @Test("Games.md shows the compiled examples", arguments: ["Instant wins", "Quiz", "Contest", "Votes", "Exports"])
+    @Test(
+        "Games.md shows the compiled examples",
+        arguments: ["Instant wins", "Quiz", "Contest", "Votes", "Exports", "Win receipts"])
     func guideShowsTheCompiledExample(_ name: String) throws {
         let region = try Self.guide.region(name)
         #expect(!region.isEmpty, "no region \(name) in this file")
@@ -50,6 +52,23 @@ struct GamesGuideExampleTests {
         #expect(result.report.moments == 1 && result.report.awarded == 1)
         #expect(result.report.lost == 0 && result.report.pending == 0)
         #expect(result.report.prizes == [InstantWinReport.PrizeLine(prize: "bike", stock: 1, awarded: 1, remaining: 0)])
+        try await kimple.close()
+    }
+
+    // SPEC G-14: the guide's receipt example, on the winner of an instant win and a forged code.
+    @Test func theWinnersReceiptChecksAsTheGuideShows() async throws {
+        let clock = ManualClock(Fixture.setupAt)
+        let kimple = try await Fixture.open(.inMemory, clock: clock)
+        let brand = try await kimple.tenant("brand", identitySecret: try Fixture.secret(), instruction: "summer")
+        let game = try await WinReceiptTests.instantWin(in: brand, clock: clock)
+        let winner = try await WinReceiptTests.enter("ada@example.com", game, in: brand)
+        let receipt = try #require(try await receiptForWinner(winner, in: brand))
+        #expect(try await checkScreenshot(receipt.code, in: brand) == "genuine: bike, entry \(winner.entry)")
+        var forged = Array(receipt.code)
+        forged.swapAt(3, 4)  // two characters swapped: the check character catches it
+        if forged != Array(receipt.code) {
+            await #expect(throws: KimpleError.self) { try await checkScreenshot(String(forged), in: brand) }
+        }
         try await kimple.close()
     }
 
@@ -284,6 +303,20 @@ func playInstantWins(
     return (commitment, revealed, outcomes, try await brand.instantWins.report(game.id))
 }
 // Instant wins: end
+
+// Win receipts: begin
+/// The receipt the winner's page shows, and what support answers for a code read off a screenshot.
+func receiptForWinner(_ accepted: AcceptedParticipation, in brand: KimpleTenant) async throws -> WinReceipt? {
+    try await brand.receipts.receipt(of: accepted)  // nil when the entry won nothing
+}
+
+func checkScreenshot(_ code: String, in brand: KimpleTenant) async throws -> String {
+    switch try await brand.receipts.verify(code) {  // receipt.malformed for a typo, before any read
+    case .genuine(let receipt): "genuine: \(receipt.award.prize), entry \(receipt.award.entryID)"
+    case .notOurs: "not issued by us"
+    }
+}
+// Win receipts: end
 
 // Quiz: begin
 /// `game`'s entries ranked: two questions answered in `answer` fields named after them

@@ -28,6 +28,26 @@ struct RetentionPerOperationTests {
         return operation
     }
 
+    /// Launches the summer draw (default instruction) and the flash draw (its own), and enters
+    /// one person in each during June.
+    static func enterBoth(
+        _ brand: KimpleTenant, clock: ManualClock
+    ) async throws -> (
+        summer: GameOperation, flash: GameOperation, inSummer: AcceptedParticipation, inFlash: AcceptedParticipation
+    ) {
+        let summer = Fixture.operation(tenant: brand.id)
+        let flash = flashOperation(tenant: brand.id)
+        try await Fixture.launch(summer, in: brand)
+        _ = try await brand.privacy.instructions.record(flashTerms(), id: flashInstruction, by: .user("jeanne"))
+        try await brand.operations.create(flash, by: Fixture.staff)
+        try await brand.operations.schedule(
+            flash.id, under: GamesLicence(licensee: flash.advertiser, territory: ["FR"]), by: Fixture.staff)
+        clock.set(Fixture.during)
+        let inSummer = try await brand.intake.submit(Fixture.submission("ada@example.com")).get()
+        let inFlash = try await brand.intake.submit(Fixture.submission("ada@example.com", flash.id)).get()
+        return (summer, flash, inSummer, inFlash)
+    }
+
     static func robotEvent(_ operation: OperationID, tenant: TenantID, at time: Date) -> RobotEvent {
         RobotEvent(
             tenant: tenant, operation: operation, source: "198.51.100.7", signal: .burstRate, time: time,
@@ -46,18 +66,7 @@ struct RetentionPerOperationTests {
             let clock = ManualClock(Fixture.setupAt)
             let kimple = try await KimpleTests.Opener(backend: backend, root: root).open(clock)
             let brand = try await kimple.tenant("brand", identitySecret: try Fixture.secret(), instruction: "summer")
-            let summer = Fixture.operation(tenant: "brand")
-            let flash = Self.flashOperation(tenant: "brand")
-            try await Fixture.launch(summer, in: brand)
-            _ = try await brand.privacy.instructions.record(
-                Self.flashTerms(), id: Self.flashInstruction, by: .user("jeanne"))
-            try await brand.operations.create(flash, by: Fixture.staff)
-            try await brand.operations.schedule(
-                flash.id, under: GamesLicence(licensee: flash.advertiser, territory: ["FR"]), by: Fixture.staff)
-
-            clock.set(Fixture.during)
-            let inSummer = try await brand.intake.submit(Fixture.submission("ada@example.com")).get()
-            let inFlash = try await brand.intake.submit(Fixture.submission("ada@example.com", flash.id)).get()
+            let (summer, flash, inSummer, inFlash) = try await Self.enterBoth(brand, clock: clock)
             try await brand.robotEvents.record([
                 Self.robotEvent(summer.id, tenant: "brand", at: Fixture.during),
                 Self.robotEvent(flash.id, tenant: "brand", at: Fixture.during),
@@ -102,17 +111,7 @@ struct RetentionPerOperationTests {
         let clock = ManualClock(Fixture.setupAt)
         let kimple = try await Fixture.open(.inMemory, clock: clock)
         let brand = try await kimple.tenant("brand", identitySecret: try Fixture.secret(), instruction: "summer")
-        let summer = Fixture.operation(tenant: "brand")
-        let flash = Self.flashOperation(tenant: "brand")
-        try await Fixture.launch(summer, in: brand)
-        _ = try await brand.privacy.instructions.record(
-            Self.flashTerms(), id: Self.flashInstruction, by: .user("jeanne"))
-        try await brand.operations.create(flash, by: Fixture.staff)
-        try await brand.operations.schedule(
-            flash.id, under: GamesLicence(licensee: flash.advertiser, territory: ["FR"]), by: Fixture.staff)
-        clock.set(Fixture.during)
-        let inSummer = try await brand.intake.submit(Fixture.submission("ada@example.com")).get()
-        let inFlash = try await brand.intake.submit(Fixture.submission("ada@example.com", flash.id)).get()
+        let (_, _, inSummer, inFlash) = try await Self.enterBoth(brand, clock: clock)
 
         let holders = PersonalDataHolders(tenant: "brand")
         try holders.register(brand.participations, instruction: Fixture.instruction, scopes: UnknownFlashInstruction())

@@ -19,14 +19,17 @@ public struct HostRequestContext: RequestContext {
     }
 }
 
-/// Opens the SDK on `configuration` (see ``KimpleHost/open(_:clock:options:)``) and builds the
+/// Opens the SDK on `configuration` (see ``KimpleHost/open(_:clock:options:)``), with an
+/// admission controller on the default policy in front of the intake, and builds the
 /// application that serves it; the SDK is closed once the server has stopped.
 ///
 /// - Throws: what ``KimpleHost/open(_:clock:options:)`` throws.
 public func buildApplication(
     _ configuration: HostConfiguration, clock: any Clock = SystemClock(), logger: Logger? = nil
 ) async throws -> some ApplicationProtocol {
-    let host = try await KimpleHost.open(configuration, clock: clock)
+    // Admission control with the SDK's default policy: shed load answers 503 with Retry-After.
+    let admission = AdmissionController(policy: try AdmissionPolicy())
+    let host = try await KimpleHost.open(configuration, clock: clock, options: TenantOptions(admission: admission))
     return buildApplication(host: host, configuration: configuration, logger: logger, closesHost: true)
 }
 

@@ -65,6 +65,22 @@ struct RobotRouteTests {
         }
     }
 
+    // SPEC A-5: traffic above the operation's rate is shed before the intake, with when to retry.
+    @Test("503 with Retry-After when admission control sheds the request")
+    func admissionShed() async throws {
+        let admission = AdmissionController(policy: try AdmissionPolicy(undeclaredRate: 0.001, undeclaredBurst: 1))
+        try await HostFixture.with(options: TenantOptions(admission: admission)) { fixture, client in
+            let first = try await HostFixture.submitJSON(client, HostFixture.validJSON)
+            #expect(first.status == .created)
+            let second = try await HostFixture.submitJSON(
+                client, #"{"email":"paul@example.com","birth_date":"1990-04-12","rules":true}"#)
+            #expect(second.status == .serviceUnavailable)
+            #expect(Int(second.headers[.retryAfter] ?? "") ?? 0 >= 1)
+            #expect(try HostFixture.error(second).code == "traffic.throttled")
+            #expect(try await fixture.storedEntries() == 1)
+        }
+    }
+
     @Test("A PostgreSQL storage URL fails with a clear error")
     func postgresNotYet() async throws {
         let configuration = try HostConfiguration(

@@ -72,14 +72,24 @@ public func buildRouter(host: KimpleHost, maximumBodyBytes: Int = 64 << 10) -> R
     return router
 }
 
-/// Closes the SDK when the service group shuts down: the application's services stop after
-/// its server, so every request is answered before the stores close.
+/// Writes the robot events counted but not yet written every minute (as the intake asks of
+/// its host), and closes the SDK when the service group shuts down: the application's services
+/// stop after its server, so every request is answered before the stores close.
 struct HostClosingService: Service {
     let host: KimpleHost
     let logger: Logger
 
     func run() async throws {
-        try? await gracefulShutdown()
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(60))
+                do {
+                    try await host.tenant.intake.flushRobotEvents()
+                } catch {
+                    logger.error("Writing the robot events failed: \(error)")
+                }
+            }
+        }
         do {
             try await host.close()
             logger.info("The SDK is closed.")

@@ -212,6 +212,18 @@ struct FormTokenSigner: Sendable {
         return millis + "." + key.authenticationCode(for: operation.rawValue + "|" + millis).hex
     }
 
+    /// How long a rendered form stays valid (a day): an older token is refused, so that one
+    /// token cannot stand in for every later submission of a robot.
+    static let maximumAge: TimeInterval = 86_400
+
+    /// When the form of `operation` was rendered, or `nil` for a token that is not one of ours
+    /// or is older than ``maximumAge`` at `now`.
+    func instant(of token: String, for operation: OperationID, now: Date) -> Date? {
+        guard let instant = instant(of: token, for: operation), now.timeIntervalSince(instant) <= Self.maximumAge
+        else { return nil }
+        return instant
+    }
+
     /// When the form of `operation` was rendered, or `nil` for a token that is not one of ours.
     func instant(of token: String, for operation: OperationID) -> Date? {
         guard token.utf8.count <= 128 else { return nil }

@@ -87,11 +87,11 @@ struct ParticipantRoutes: Sendable {
         }
         var startedAt: Date?
         if let token = decoded.token {
-            guard let instant = host.formTokens.instant(of: token, for: operation.id) else {
+            guard let instant = host.formTokens.instant(of: token, for: operation.id, now: host.clock.now) else {
                 return HostResponse.error(
                     ErrorBody(
                         status: .unprocessableContent, code: "host.invalid_form_token",
-                        message: "The form is not one this server rendered; load the form again.",
+                        message: "The form is not one this server rendered, or it is too old; load the form again.",
                         field: HTML.formTokenField),
                     html: html)
             }

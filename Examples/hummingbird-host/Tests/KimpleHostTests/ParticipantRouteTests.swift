@@ -113,6 +113,19 @@ struct ParticipantRouteTests {
         }
     }
 
+    // SPEC G-1: a paused operation refuses participations for now; the client may come back.
+    @Test("503 with Retry-After while the operation is paused")
+    func paused() async throws {
+        try await HostFixture.with { fixture, client in
+            try await fixture.host.tenant.operations.pause(HostFixture.operation, by: .staff("moderator"))
+            let response = try await HostFixture.submitJSON(client, HostFixture.validJSON)
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "60")
+            #expect(try HostFixture.error(response).code == "participation.window_closed")
+            #expect(try await fixture.storedEntries() == 0)
+        }
+    }
+
     @Test("404 for an unknown operation")
     func unknown() async throws {
         try await HostFixture.with { fixture, client in

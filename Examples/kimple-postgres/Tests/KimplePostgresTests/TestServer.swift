@@ -1,0 +1,60 @@
+import Foundation
+import Kimple
+import KimpleCore
+import KimplePostgres
+import PostgresNIO
+
+/// The throwaway server `test.sh` started: its socket, user and `pg_ctl`. A test that needs it and
+/// cannot find it fails (`core.invalid_argument`), it never skips.
+enum TestServer {
+    static func environment(_ name: String) throws -> String {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
+            throw KimpleError(
+                .invalidArgument, "\(name) is not set: run these tests through Examples/kimple-postgres/test.sh.")
+        }
+        return value
+    }
+
+    /// The client configuration of the test server, with at most `connections` connections.
+    static func configuration(connections: Int = 8) throws -> PostgresClient.Configuration {
+        let directory = try environment("KIMPLE_PG_SOCKET_DIR")
+        let port = try environment("KIMPLE_PG_PORT")
+        var configuration = PostgresClient.Configuration(
+            unixSocketPath: directory + "/.s.PGSQL." + port, username: try environment("KIMPLE_PG_USER"),
+            password: nil, database: "postgres")
+        configuration.options.maximumConnections = connections
+        configuration.options.connectionIdleTimeout = .seconds(5)
+        return configuration
+    }
+
+    /// A new, empty schema on the test server.
+    static func freshSchema() -> String {
+        "t" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    }
+
+    /// A storage on a new, empty schema.
+    static func fresh(connections: Int = 4) async throws -> PostgresStorage {
+        try await PostgresStorage.connect(try configuration(connections: connections), schema: freshSchema())
+    }
+
+    /// Closes `backend` and connects again to its schema (a host restart).
+    static func reopen(_ backend: any KimpleBackend) async throws -> any KimpleBackend {
+        guard let storage = backend as? PostgresStorage else {
+            throw KimpleError(.invalidArgument, "Not a PostgresStorage.")
+        }
+        try await storage.close()
+        return try await PostgresStorage.connect(try configuration(connections: 4), schema: storage.schema)
+    }
+
+    /// Runs the cluster's `pg_ctl` with `arguments` and waits for it; throws unless it exits 0.
+    static func pgCtl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try environment("KIMPLE_PG_CTL"))
+        process.arguments = arguments
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw KimpleError(.storageIO, "pg_ctl \(arguments.joined(separator: " ")) failed.")
+        }
+    }
+}

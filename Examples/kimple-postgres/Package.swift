@@ -32,7 +32,10 @@ let package = Package(
         // instant-win claims to a shared server, prints what was acknowledged.
         .executableTarget(
             name: "kimple-postgres-child",
-            dependencies: ["KimplePostgres", .product(name: "Kimple", package: "kimple-sdk")],
+            dependencies: [
+                "KimplePostgres", .product(name: "Kimple", package: "kimple-sdk"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "KimplePostgresTests",
@@ -40,6 +43,7 @@ let package = Package(
                 "KimplePostgres", "kimple-postgres-child",
                 .product(name: "Kimple", package: "kimple-sdk"),
                 .product(name: "KimpleTesting", package: "kimple-sdk"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),
     ],

@@ -15,6 +15,11 @@ enum TestServer {
         return value
     }
 
+    /// The path of the server's socket.
+    static func socketPath() throws -> String {
+        try environment("KIMPLE_PG_SOCKET_DIR") + "/.s.PGSQL." + environment("KIMPLE_PG_PORT")
+    }
+
     /// The client configuration of the test server, with at most `connections` connections.
     static func configuration(connections: Int = 8) throws -> PostgresClient.Configuration {
         let directory = try environment("KIMPLE_PG_SOCKET_DIR")

@@ -47,7 +47,7 @@ final class PostgresInstantWinLedger: InstantWinLedger {
         let (tenant, logger) = (self.tenant, storage.logger)
         let commitment = ByteBuffer(bytes: schedule.commitment.withUnsafeBytes { Array($0) })
         let operation = schedule.operation.rawValue
-        let installed: ByteBuffer? = try await storage.run("instant_win.install") { connection in
+        let installed: ByteBuffer? = try await storage.transaction("instant_win.install") { connection in
             for try await _ in try await connection.query(
                 """
                 INSERT INTO \(unescaped: schedules) (tenant, operation, commitment, schedule)

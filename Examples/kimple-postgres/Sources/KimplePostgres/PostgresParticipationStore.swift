@@ -47,7 +47,7 @@ public final class PostgresParticipationStore: ParticipationStore, PersonalDataE
         let sequence = storage.table("participation_seq")
         let (tenant, logger) = (self.tenant.rawValue, storage.logger)
         let maximum = Int32(clamping: maximumPerPeriod)
-        let outcome: (Int64?, Int) = try await storage.run("participations.insert") { connection in
+        let outcome: (Int64?, Int) = try await storage.transaction("participations.insert") { connection in
             for try await seq in try await connection.query(
                 """
                 WITH claim AS (
@@ -171,7 +171,7 @@ public final class PostgresParticipationStore: ParticipationStore, PersonalDataE
         let tenants = storage.table("participation_tenants")
         let (tenant, logger) = (self.tenant.rawValue, storage.logger)
         let bytes = ByteBuffer(bytes: fingerprint.withUnsafeBytes { Array($0) })
-        let bound: ByteBuffer? = try await storage.run("participations.secret") { connection in
+        let bound: ByteBuffer? = try await storage.transaction("participations.secret") { connection in
             var bound: ByteBuffer?
             for try await value in try await connection.query(
                 """
@@ -272,7 +272,7 @@ public final class PostgresParticipationStore: ParticipationStore, PersonalDataE
         guard !registered.withLock({ $0 }) else { return }
         let tenants = storage.table("participation_tenants")
         let (tenant, logger) = (self.tenant.rawValue, storage.logger)
-        _ = try await storage.run("participations.register") { connection in
+        _ = try await storage.transaction("participations.register") { connection in
             try await connection.query(
                 "INSERT INTO \(unescaped: tenants) (tenant) VALUES (\(tenant)) ON CONFLICT (tenant) DO NOTHING",
                 logger: logger)

@@ -14,7 +14,7 @@ import Synchronization
 /// The Kimple SDK's storage seam on PostgreSQL (K-6, K-8, K-9): every store of every tenant in
 /// the tables of one schema, shared safely by several host processes.
 ///
-/// Open it once per process with ``connect(_:schema:logger:)``; it runs the schema's migrations
+/// Open it once per process with ``connect(_:schema:logger:statementDeadline:)``; it runs the schema's migrations
 /// on first open (under an advisory lock, so two instances starting together are safe), then
 /// hands out stores per tenant. Every statement names the tenant (K-1). Atomic rules hold in the
 /// database, not in the process: the per-person limit is one statement on a counter row, an
@@ -33,7 +33,13 @@ public final class PostgresStorage: KimpleBackend {
     private let closed = Mutex(false)
     private let stores = Mutex([String: Task<any Sendable, any Error>]())
 
-    private init(client: PostgresClient, schema: String, logger: Logger, runner: Task<Void, Never>) {
+    /// How long a call waits for the server before it answers `storage.io` (10 seconds by default).
+    public let statementDeadline: Duration
+
+    private init(
+        client: PostgresClient, schema: String, logger: Logger, runner: Task<Void, Never>, deadline: Duration
+    ) {
+        self.statementDeadline = deadline
         self.client = client
         self.schema = schema
         self.logger = logger
@@ -49,12 +55,14 @@ public final class PostgresStorage: KimpleBackend {
     ///   when the schema was migrated by a newer version of this package.
     public static func connect(
         _ configuration: PostgresClient.Configuration, schema: String = "kimple",
-        logger: Logger = PostgresStorage.quietLogger
+        logger: Logger = PostgresStorage.quietLogger, statementDeadline: Duration = .seconds(10)
     ) async throws -> PostgresStorage {
         try validate(schema: schema)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         let runner = Task { await client.run() }
-        let storage = PostgresStorage(client: client, schema: schema, logger: logger, runner: runner)
+        let storage = PostgresStorage(
+            client: client, schema: schema, logger: logger, runner: runner,
+            deadline: max(.milliseconds(100), min(statementDeadline, .seconds(3_600))))
         do {
             try await PostgresMigrations.apply(storage)
         } catch {
@@ -214,29 +222,73 @@ public final class PostgresStorage: KimpleBackend {
 
     // MARK: Running statements
 
-    /// Runs `body` on a pooled connection, mapping the client's errors to typed `storage.*` errors.
+    /// Runs `body` on a pooled connection, for reads only, mapping the client's errors to typed `storage.*` errors.
     func run<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
-        do {
-            return try await client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw Self.mapped(error, what)
+        let client = self.client
+        return try await bounded(what) {
+            do {
+                return try await client.withConnection { connection in try await body(connection) }
+            } catch {
+                throw Self.mapped(error, what)
+            }
         }
     }
 
     /// Runs `body` in one transaction (committed when it returns, rolled back when it throws).
+    ///
+    /// Every write goes through here, also a single statement: with the extended query protocol
+    /// a statement's completion reaches the client before the implicit commit at `Sync`, so a
+    /// crash in between would lose a write already reported done. An explicit `COMMIT` answers
+    /// only once the commit is durable (under `synchronous_commit = on`).
     func transaction<T: Sendable>(
         _ what: String, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try checkOpen()
-        do {
-            return try await client.withConnection { connection in
-                try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
+        let (client, logger) = (self.client, self.logger)
+        return try await bounded(what) {
+            do {
+                return try await client.withConnection { connection in
+                    try await connection.withTransaction(logger: logger) { connection in try await body(connection) }
+                }
+            } catch {
+                throw Self.mapped(error, what)
             }
-        } catch {
-            throw Self.mapped(error, what)
+        }
+    }
+
+    /// Runs `work`, but answers `storage.io` after ``statementDeadline`` if it has not finished (a
+    /// connection the server dropped without a word, a pool waiting for a server that is down):
+    /// the caller always gets an answer, and the work is cancelled (its transaction, if it ever
+    /// reaches the server, is rolled back or committed whole).
+    private func bounded<T: Sendable>(
+        _ what: String, _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        let deadline = statementDeadline
+        let race = Race<T>()
+        return try await withCheckedThrowingContinuation { continuation in
+            race.start(continuation)
+            let task = Task {
+                do {
+                    race.finish(.success(try await work()))
+                } catch {
+                    race.finish(.failure(error))
+                }
+            }
+            race.onTimeout { task.cancel() }
+            let timer = Task {
+                try? await Task.sleep(for: deadline)
+                race.finish(
+                    .failure(
+                        KimpleError(
+                            .storageIO,
+                            "The PostgreSQL server did not answer in time; the statement may not have been applied. "
+                                + "Retry: the pool reconnects by itself.",
+                            context: ["operation": what, "deadline": "\(deadline)"])))
+            }
+            race.onFinish { timer.cancel() }
         }
     }
 
@@ -292,10 +344,51 @@ public final class PostgresStorage: KimpleBackend {
 
 extension KimpleBackend where Self == PostgresStorage {
     /// The SDK on PostgreSQL: connects with `configuration` and migrates `schema` (see
-    /// ``PostgresStorage/connect(_:schema:logger:)``, whose errors it throws).
+    /// ``PostgresStorage/connect(_:schema:logger:statementDeadline:)``, whose errors it throws).
     public static func postgres(
         _ configuration: PostgresClient.Configuration, schema: String = "kimple"
     ) async throws -> PostgresStorage {
         try await PostgresStorage.connect(configuration, schema: schema)
+    }
+}
+
+/// The first of a call's result and its deadline, delivered once.
+private final class Race<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var done = false
+        var cancel: (@Sendable () -> Void)?
+        var finished: (@Sendable () -> Void)?
+    }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func onTimeout(_ cancel: @escaping @Sendable () -> Void) {
+        state.withLock { $0.cancel = cancel }
+    }
+
+    func onFinish(_ body: @escaping @Sendable () -> Void) {
+        let done = state.withLock { state in
+            state.finished = body
+            return state.done
+        }
+        if done { body() }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        let (continuation, cancel) = state.withLock {
+            state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            guard !state.done else { return (nil, nil) }
+            state.done = true
+            defer { state.continuation = nil }
+            return (state.continuation, state.cancel)
+        }
+        guard let continuation else { return }
+        if case .failure = result { cancel?() }
+        if case .success = result { state.withLock { $0.finished }?() }
+        continuation.resume(with: result)
     }
 }

@@ -18,7 +18,7 @@ final class PostgresVoteStore: VoteStore {
         try ballot.validate()
         let votes = storage.table("votes")
         let (tenant, logger) = (self.tenant, storage.logger)
-        return try await storage.run("votes.cast") { connection in
+        return try await storage.transaction("votes.cast") { connection in
             for try await _ in try await connection.query(
                 """
                 INSERT INTO \(unescaped: votes) (tenant, operation, candidate, person_key, period)

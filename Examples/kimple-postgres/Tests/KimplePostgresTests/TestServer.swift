@@ -38,8 +38,9 @@ enum TestServer {
     }
 
     /// A storage on a new, empty schema.
-    static func fresh(connections: Int = 4) async throws -> PostgresStorage {
-        try await PostgresStorage.connect(try configuration(connections: connections), schema: freshSchema())
+    static func fresh(connections: Int = 4, deadline: Duration = .seconds(10)) async throws -> PostgresStorage {
+        try await PostgresStorage.connect(
+            try configuration(connections: connections), schema: freshSchema(), statementDeadline: deadline)
     }
 
     /// Closes `backend` and connects again to its schema (a host restart).
@@ -51,15 +52,19 @@ enum TestServer {
         return try await PostgresStorage.connect(try configuration(connections: 4), schema: storage.schema)
     }
 
-    /// Runs the cluster's `pg_ctl` with `arguments` and waits for it; throws unless it exits 0.
+    /// Runs the cluster's `pg_ctl` with `arguments` and waits for it (posix_spawn and waitpid:
+    /// the wrapper changes user, and its end must be reaped here); throws unless it exits 0.
     static func pgCtl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try environment("KIMPLE_PG_CTL"))
-        process.arguments = arguments
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw KimpleError(.storageIO, "pg_ctl \(arguments.joined(separator: " ")) failed.")
+        let path = try environment("KIMPLE_PG_CTL")
+        var pid: pid_t = 0
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        let spawned = posix_spawn(&pid, path, nil, nil, argv, environ)
+        guard spawned == 0 else { throw KimpleError(.storageIO, "pg_ctl could not be started (\(spawned)).") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        guard status == 0 else {
+            throw KimpleError(.storageIO, "pg_ctl \(arguments.joined(separator: " ")) failed (\(status)).")
         }
     }
 }

@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .library(name: "KimplePostgres", targets: ["KimplePostgres"]),
         .executable(name: "kimple-postgres-child", targets: ["kimple-postgres-child"]),
+        .executable(name: "kimple-postgres-bench", targets: ["kimple-postgres-bench"]),
     ],
     dependencies: [
         .package(name: "kimple-sdk", path: "../.."),
@@ -34,6 +35,15 @@ let package = Package(
             name: "kimple-postgres-child",
             dependencies: [
                 "KimplePostgres", .product(name: "Kimple", package: "kimple-sdk"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict),
+        // The PostgreSQL case of the intake bench, on the root bench's workload (KimpleTesting).
+        .executableTarget(
+            name: "kimple-postgres-bench",
+            dependencies: [
+                "KimplePostgres", .product(name: "Kimple", package: "kimple-sdk"),
+                .product(name: "KimpleTesting", package: "kimple-sdk"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: strict),

@@ -59,4 +59,5 @@ chmod 755 "$WORK/pg_ctl"
 
 export KIMPLE_PG_SOCKET_DIR="$SOCKET" KIMPLE_PG_PORT="$PORT" KIMPLE_PG_USER=postgres KIMPLE_PG_CTL="$WORK/pg_ctl"
 export KIMPLE_PG_BIN="$BIN"
-swift test "$@"
+# One test at a time: the fault tests restart the shared server.
+swift test --no-parallel "$@"

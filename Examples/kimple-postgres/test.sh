@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the KimplePostgres tests against a throwaway PostgreSQL cluster: initdb in a temporary
+# Runs the KimplePostgres tests (or, with --exec, any command) against a throwaway PostgreSQL cluster: initdb in a temporary
 # directory, a server on a Unix socket there (no TCP port), `swift test`, then the server is
 # stopped and the directory removed whatever happened. The server refuses to run as root, so the
 # cluster belongs to the `postgres` user (created if missing).
@@ -59,5 +59,12 @@ chmod 755 "$WORK/pg_ctl"
 
 export KIMPLE_PG_SOCKET_DIR="$SOCKET" KIMPLE_PG_PORT="$PORT" KIMPLE_PG_USER=postgres KIMPLE_PG_CTL="$WORK/pg_ctl"
 export KIMPLE_PG_BIN="$BIN"
-# One test at a time: the fault tests restart the shared server.
-swift test --no-parallel "$@"
+if [ "${1:-}" = "--exec" ]; then
+    # `test.sh --exec COMMAND...` runs COMMAND against the throwaway server instead of the tests
+    # (the bench, say: it reads the same KIMPLE_PG_* variables).
+    shift
+    "$@"
+else
+    # One test at a time: the fault tests restart the shared server.
+    swift test --no-parallel "$@"
+fi

@@ -114,15 +114,17 @@ extension ParticipationStore {
     }
 }
 
-/// The rules the reference participation stores share for personal-data requests.
-enum ParticipationSubjects {
-    static let holderName = "games.participations"
+/// The rules the reference participation stores share for personal-data requests; public so
+/// that a host's own store (PostgreSQL, say) answers requests exactly as the SDK's stores do.
+public enum ParticipationSubjects {
+    /// `games.participations`: the holder name of every participation store.
+    public static let holderName = "games.participations"
 
     /// Whether `entry` is about `subject`. E-mail addresses are compared after the intake's
     /// normalisation (trim, NFC, lower case), phone numbers after E.164 normalisation with
     /// the French calling code for national numbers; folding policies of operations are not
     /// applied (a request names the address the person used).
-    static func matcher(_ subject: SubjectLocator) -> (ParticipationEntry) -> Bool {
+    public static func matcher(_ subject: SubjectLocator) -> (ParticipationEntry) -> Bool {
         let value = comparedValue(subject)
         switch subject {
         case .email:
@@ -185,7 +187,8 @@ enum ParticipationSubjects {
         }
     }
 
-    static func record(_ entry: ParticipationEntry) -> PersonalDataRecord {
+    /// `entry` as a personal-data record (its fields, consents, identity and source).
+    public static func record(_ entry: ParticipationEntry) -> PersonalDataRecord {
         var categories = Set(entry.draft.fields.map(\.category))
         var fields: [String: String] = [:]
         for field in entry.draft.fields { fields[field.name] = field.value }
@@ -213,7 +216,7 @@ enum ParticipationSubjects {
 
     /// `entry` with `field` set to `value`: a form field by name, or `participant`,
     /// `hostKey`, `source`. Returns `nil` when the entry has no such field.
-    static func rectified(_ entry: ParticipationEntry, field: String, value: String) -> EntryDraft? {
+    public static func rectified(_ entry: ParticipationEntry, field: String, value: String) -> EntryDraft? {
         var draft = entry.draft
         switch field {
         case "participant":
@@ -232,14 +235,16 @@ enum ParticipationSubjects {
         return draft
     }
 
-    static func checkMaximum(_ maximum: Int) throws {
+    /// Throws `core.invalid_argument` when `maximum` is below 1.
+    public static func checkMaximum(_ maximum: Int) throws {
         guard maximum >= 1 else {
             throw KimpleError(
                 .invalidArgument, "A participation limit is at least 1.", context: ["maximum": String(maximum)])
         }
     }
 
-    static func secretMismatch() -> KimpleError {
+    /// The `participation.identity_secret_mismatch` error.
+    public static func secretMismatch() -> KimpleError {
         KimpleError(
             .participationIdentitySecretMismatch,
             "This participation store was first used with another identity secret; start the intake with the "

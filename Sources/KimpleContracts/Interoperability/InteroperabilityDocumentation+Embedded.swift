@@ -258,6 +258,25 @@ extension InteroperabilityDocumentation {
                 `wonAtMilliseconds` (milliseconds since 1970). The schedule's published form is its
                 canonical text (below); the JSON holds the same values.
 
+                ## Win receipts
+
+                A receipt code (G-14) is computed, not stored; anyone holding the tenant's identity secret can
+                recompute it:
+
+                1. `key = HMAC-SHA-256(identitySecret, "kimple.games.win-receipt.key.v1:" + tenant)` (UTF-8).
+                2. `message = "kimple.games.win-receipt.v1"` followed by six fields, each as its UTF-8 length
+                   (4 bytes, big-endian) then its UTF-8 bytes: tenant, operation, entry id, prize code, moment
+                   index (decimal), time of the award (`wonAtMilliseconds`, decimal).
+                3. `mac = HMAC-SHA-256(key, message)`; its first 75 bits, most significant first, are 15 values
+                   of 5 bits.
+                4. A 16th value is the Luhn mod 32 check of the 15: from the last value backwards, double every
+                   other value starting with the last, add each product's quotient and remainder by 32, and
+                   take `(32 - sum mod 32) mod 32`.
+                5. The 16 values in Crockford's alphabet `0123456789ABCDEFGHJKMNPQRSTVWXYZ`, after `KW-`, in
+                   four groups of four separated by `-`.
+
+                Readers accept lower case, spaces, no dashes, and `O`, `I`, `L` for `0`, `1`, `1`.
+
                 ## Exports
 
                 Participants, winners and draw certificates leave the SDK as CSV or JSON Lines (SPEC G-11,
@@ -435,6 +454,35 @@ extension InteroperabilityDocumentation {
                   older version remain checkable by the SDK and by `verify_draw.py`, whatever the SDK's
                   version.
 
+
+                ## PostgreSQL schema
+
+                The PostgreSQL backend (`Examples/kimple-postgres`, see `PostgreSQL.md`) keeps every store in
+                the tables of one schema (`kimple` by default). A partner can read everything with SQL alone.
+                The tenant (K-1) is the first column of every primary key. Text is UTF-8; `bytea` payloads of
+                record logs and documents are the SDK's own JSON or binary records, the same bytes the file
+                store writes (see the sections above for each store's format).
+
+                | table | columns | meaning |
+                |---|---|---|
+                | `schema_migrations` | `version` integer, `description` text, `applied_at` timestamptz | the migrations applied (version 1 today) |
+                | `record_log_heads` | `tenant`, `name`, `next_seq` bigint | one row per record log: the next sequence number; appends lock this row, so one log (one tenant's evidence chain) never forks |
+                | `record_logs` | `tenant`, `name`, `seq` bigint, `payload` bytea | the records of every log (`evidence`, robot events, outbox history, availability...); key (`tenant`, `name`, `seq`); an erased record is deleted, gaps stay |
+                | `document_versions` | `tenant`, `store`, `last_version` bigint | one row per document store: the last version handed out (versions are unique and increasing per store) |
+                | `documents` | `tenant`, `store`, `key` text (C collation), `version` bigint, `value` bytea | every document store (`operations`, contracts, invoices, instructions, draws, privacy state...); compare-and-set is `UPDATE ... WHERE version = expected` |
+                | `participation_tenants` | `tenant`, `identity_secret_fingerprint` bytea | the fingerprint of each tenant's identity secret (not personal data) |
+                | `participations` | `tenant`, `seq` bigint, `operation`, `identity` bytea (16 bytes, the keyed identity hash), `period` bigint, `received_at` timestamptz, `received_since_2001` double precision (the exact instant, seconds since 2001-01-01 UTC), `participant`, `host_key`, `source` text (nullable), `fields` jsonb (`[{"name","value","category"}]`), `consents` jsonb (array of names) | the accepted entries; the entry id is `e` followed by `seq`; index (`tenant`, `operation`, `seq`) |
+                | `participation_limits` | `tenant`, `operation`, `identity`, `period`, `used` integer | entries counted against a person in an operation and period; the limit is one statement on this row (`ON CONFLICT DO UPDATE ... WHERE used < max`) |
+                | `instant_win_schedules` | `tenant`, `operation`, `commitment` bytea (SHA-256), `schedule` jsonb (the committed `InstantWinSchedule`), `award_count` integer | one committed schedule per operation; awards lock this row |
+                | `instant_win_awards` | `tenant`, `operation`, `moment_index` integer, `moment_at_ms` bigint, `prize` text, `entry_id` text, `person_key` text, `won_at_ms` bigint | one row per awarded moment; unique per moment and per entry |
+                | `votes` | `tenant`, `operation`, `candidate`, `person_key`, `period` | one row per counted vote (insert-if-absent on the whole key) |
+
+                Example: the entries of an operation, oldest first.
+
+                ```sql
+                SELECT 'e' || seq AS entry_id, received_at, fields, consents
+                FROM kimple.participations WHERE tenant = 'brand' AND operation = 'tv-spot' ORDER BY seq;
+                ```
 
                 """#
         ),
